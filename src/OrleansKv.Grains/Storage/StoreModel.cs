@@ -1,0 +1,74 @@
+namespace OrleansKv.Grains.Storage;
+
+/// <summary>One stored entry. Times are unix milliseconds (UTC).</summary>
+/// <param name="Key">The key (1–1024 bytes of UTF-8).</param>
+/// <param name="Value">The value bytes.</param>
+/// <param name="ContentType">The media type given at write time, or <c>null</c>.</param>
+/// <param name="Sha256">SHA-256 of <paramref name="Value"/>, 32 bytes, computed once at write time.</param>
+/// <param name="Version">The namespace revision at which this entry was last written (its ETag).</param>
+/// <param name="CreatedAt">When the key was created (kept across updates).</param>
+/// <param name="UpdatedAt">When the key was last written.</param>
+/// <param name="ExpiresAt">When the key expires, or <c>null</c> without a TTL.</param>
+public sealed record StoredEntry(
+    string Key,
+    byte[] Value,
+    string? ContentType,
+    byte[] Sha256,
+    long Version,
+    long CreatedAt,
+    long UpdatedAt,
+    long? ExpiresAt)
+{
+    /// <summary>True when the entry has a TTL that has passed at <paramref name="nowUnixMs"/>.</summary>
+    public bool IsExpiredAt(long nowUnixMs) => ExpiresAt is { } e && e <= nowUnixMs;
+}
+
+/// <summary>What a listing returns per key.</summary>
+public readonly record struct EntrySummary(string Key, long Size, long Version, long? ExpiresAt);
+
+/// <summary>A key found expired, with the version a sweep must match to delete it.</summary>
+public readonly record struct ExpiredEntry(string Key, long Version, long ExpiresAt);
+
+/// <summary>The state a new activation starts from.</summary>
+/// <param name="Epoch">The epoch this activation now holds; commits must carry it.</param>
+/// <param name="Revision">The last committed revision (0 for a new namespace).</param>
+/// <param name="KeyCount">Stored keys, including expired keys not yet swept.</param>
+/// <param name="TotalBytes">Sum of UTF-8 key bytes plus value bytes over stored keys.</param>
+public readonly record struct NamespaceSnapshot(long Epoch, long Revision, long KeyCount, long TotalBytes);
+
+/// <summary>The kinds of mutation a commit applies.</summary>
+public enum MutationKind
+{
+    /// <summary>Insert or replace the entry.</summary>
+    Put,
+
+    /// <summary>Remove the entry if present.</summary>
+    Delete,
+}
+
+/// <summary>One write of a commit. For <see cref="MutationKind.Put"/>, <see cref="Entry"/> is the full new entry.</summary>
+public readonly record struct EntryMutation(MutationKind Kind, string Key, StoredEntry? Entry)
+{
+    public static EntryMutation Put(StoredEntry entry) => new(MutationKind.Put, entry.Key, entry);
+
+    public static EntryMutation Delete(string key) => new(MutationKind.Delete, key, null);
+}
+
+/// <summary>
+/// A group commit: mutations applied in order, atomically, fenced by epoch and revision.
+/// </summary>
+/// <param name="Epoch">The committing activation's epoch; must equal the stored epoch.</param>
+/// <param name="ExpectedRevision">The revision the activation last committed; must equal the stored revision.</param>
+/// <param name="NewRevision">The revision stored after this commit (greater than <paramref name="ExpectedRevision"/>).</param>
+/// <param name="Mutations">The writes, in order; a later write to the same key wins.</param>
+public sealed record CommitBatch(long Epoch, long ExpectedRevision, long NewRevision, IReadOnlyList<EntryMutation> Mutations);
+
+/// <summary>The outcome of <see cref="INamespaceStore.CommitAsync"/>.</summary>
+public enum CommitStatus
+{
+    /// <summary>Applied and durable.</summary>
+    Committed,
+
+    /// <summary>Rejected, nothing applied: another activation claimed the namespace or committed since.</summary>
+    Fenced,
+}
