@@ -1,0 +1,265 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansKv.Grains.Storage;
+using OrleansKv.Grains.Storage.Sqlite;
+
+namespace OrleansKv.Tests.Storage;
+
+/// <summary>The contract scenarios against the embedded store, plus what only SQLite has.</summary>
+public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    protected override Task<INamespaceStore> CreateStoreAsync() => Task.FromResult<INamespaceStore>(OpenStore());
+
+    /// <summary>Runs after <see cref="NamespaceStoreContractTests.DisposeAsync"/> has closed the store.</summary>
+    public void Dispose() => _directory.Dispose();
+
+    private SqliteNamespaceStore Sqlite => (SqliteNamespaceStore)Store;
+
+    private SqliteNamespaceStore OpenStore(SqliteDurability durability = SqliteDurability.Full, int readerPoolSize = 4) =>
+        new(new SqliteStoreOptions { DataDirectory = _directory.Path, Durability = durability, ReaderPoolSize = readerPoolSize },
+            NullLogger<SqliteNamespaceStore>.Instance);
+
+    [Fact]
+    public async Task DataSurvivesDisposeAndReopen()
+    {
+        var session = await Open();
+        await session.Put("kept", "value", expiresAt: 5_000);
+        await session.Put("other", "x");
+        await Sqlite.DisposeAsync();
+
+        await using var reopened = OpenStore();
+
+        Assert.Equal("value", Text(await reopened.ReadAsync(session.Ns, "kept", default)));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 2, "keptvalueotherx".Length), await reopened.ClaimAsync(session.Ns, default));
+        Assert.Equal(5_000, await reopened.NextExpiryAsync(session.Ns, default));
+        Assert.Equal(2, (await reopened.ListPageAsync(session.Ns, "", null, 10, 0, default)).Count);
+    }
+
+    [Fact]
+    public async Task DisposalCheckpointsTheWriteAheadLog()
+    {
+        var session = await Open();
+        await session.Put("k", "v");
+
+        await Sqlite.DisposeAsync();
+
+        var wal = Sqlite.DatabasePath + "-wal";
+        Assert.True(!File.Exists(wal) || new FileInfo(wal).Length == 0, "the WAL should be checkpointed and emptied");
+    }
+
+    [Theory]
+    [InlineData(SqliteDurability.Full, 2)]
+    [InlineData(SqliteDurability.Relaxed, 1)]
+    public async Task WalModeAndSynchronousLevelAreApplied(SqliteDurability durability, long synchronous)
+    {
+        await Sqlite.DisposeAsync();
+        await using var store = OpenStore(durability);
+
+        var writerSynchronous = await store.RunOnWriterAsync(c => Scalar(c, "PRAGMA synchronous;"));
+
+        Assert.Equal(synchronous, Convert.ToInt64(writerSynchronous, CultureInfo.InvariantCulture));
+        using var probe = OpenProbe(store.DatabasePath);
+        Assert.Equal("wal", Scalar(probe, "PRAGMA journal_mode;"));
+        Assert.Equal(1L, Scalar(probe, "PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task ReopeningIsIdempotentAndANewerSchemaIsRefused()
+    {
+        var path = Sqlite.DatabasePath;
+        await Sqlite.DisposeAsync();
+        await OpenStore().DisposeAsync();
+
+        using (var probe = OpenProbe(path))
+        {
+            Scalar(probe, "PRAGMA user_version = 99;");
+        }
+
+        var error = Assert.Throws<NamespaceStoreException>(() => OpenStore());
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcurrentCommitsShareOneTransaction()
+    {
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Open()));
+        await using var blocked = await WriterBlock.StartAsync(Sqlite);
+        var before = Sqlite.TransactionCount;
+
+        var commits = sessions.Select(s => s.TryCommit(EntryMutation.Put(Entry("k", s.Ns, s.NextRevision)))).ToArray();
+        blocked.Release();
+        var statuses = await Task.WhenAll(commits);
+
+        Assert.All(statuses, status => Assert.Equal(CommitStatus.Committed, status));
+        // One transaction for the blocking action, one for all 200 commits queued behind it.
+        Assert.Equal(2, Sqlite.TransactionCount - before);
+        foreach (var session in sessions)
+        {
+            Assert.Equal(session.Ns, Text(await Read(session.Ns, "k")));
+        }
+    }
+
+    [Fact]
+    public async Task FencedOrFailingBatchInsideAGroupDoesNotUndoTheOthers()
+    {
+        var first = await Open();
+        var stale = await Open();
+        var last = await Open();
+        await Claim(stale.Ns);
+        await using var blocked = await WriterBlock.StartAsync(Sqlite);
+        var before = Sqlite.TransactionCount;
+
+        var committed1 = first.TryCommit(EntryMutation.Put(Entry("k", "first", first.NextRevision)));
+        var fenced = stale.TryCommit(EntryMutation.Put(Entry("k", "stale", stale.NextRevision)));
+        var failing = Sqlite.RunOnWriterAsync(c =>
+        {
+            Scalar(c, "INSERT INTO namespaces (name, epoch, revision, key_count, total_bytes) VALUES ('poison', 1, 0, 0, 0);");
+            return Scalar(c, "SELECT * FROM no_such_table;");
+        });
+        var committed2 = last.TryCommit(EntryMutation.Put(Entry("k", "last", last.NextRevision)));
+        blocked.Release();
+
+        Assert.Equal(CommitStatus.Committed, await committed1);
+        Assert.Equal(CommitStatus.Fenced, await fenced);
+        await Assert.ThrowsAsync<NamespaceStoreException>(() => failing);
+        Assert.Equal(CommitStatus.Committed, await committed2);
+        Assert.Equal(2, Sqlite.TransactionCount - before);
+        Assert.Equal("first", Text(await Read(first.Ns, "k")));
+        Assert.Null(await Read(stale.Ns, "k"));
+        Assert.Equal("last", Text(await Read(last.Ns, "k")));
+        Assert.Equal(1, (await Claim("poison")).Epoch);
+    }
+
+    [Fact]
+    public async Task FullDiskFailsTheAffectedCommitAndTheWriterKeepsRunning()
+    {
+        var session = await Open();
+        await session.Put("small", "v");
+        await Sqlite.RunOnWriterAsync(c => Scalar(c, "PRAGMA max_page_count = " + Scalar(c, "PRAGMA page_count;") + ";"));
+
+        var error = await Assert.ThrowsAsync<NamespaceStoreException>(() => session.Put("big", new string('x', 1024 * 1024)));
+
+        Assert.Contains("full", error.Message, StringComparison.Ordinal);
+        Assert.Null(await Read(session.Ns, "big"));
+        await Sqlite.RunOnWriterAsync(c => Scalar(c, "PRAGMA max_page_count = 1073741823;"));
+        await session.Put("big", new string('x', 1024 * 1024));
+        var snapshot = await Claim(session.Ns);
+        Assert.Equal(2, snapshot.Revision);
+        Assert.Equal(2, snapshot.KeyCount);
+        Assert.Equal("smallv".Length + "big".Length + (1024 * 1024), snapshot.TotalBytes);
+    }
+
+    [Fact]
+    public async Task CommitCancelledBeforeTheWriterTakesItIsNotApplied()
+    {
+        var session = await Open();
+        using var cancellation = new CancellationTokenSource();
+        await using var blocked = await WriterBlock.StartAsync(Sqlite);
+
+        var batch = new CommitBatch(session.Epoch, 0, 1, [EntryMutation.Put(Entry("k", "v", 1))]);
+        var commit = Store.CommitAsync(session.Ns, batch, cancellation.Token).AsTask();
+        await cancellation.CancelAsync();
+        blocked.Release();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => commit);
+        Assert.Null(await Read(session.Ns, "k"));
+        Assert.Equal(0, (await Claim(session.Ns)).Revision);
+    }
+
+    [Fact]
+    public async Task DisposalCommitsWhatIsQueuedAndThenRefusesWrites()
+    {
+        var session = await Open();
+        var blocked = await WriterBlock.StartAsync(Sqlite);
+        var queued = session.TryCommit(EntryMutation.Put(Entry("k", "queued", session.NextRevision)));
+
+        var disposal = Sqlite.DisposeAsync().AsTask();
+        blocked.Release();
+        await disposal.WaitAsync(CallTimeout);
+
+        Assert.Equal(CommitStatus.Committed, await queued);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.ClaimAsync(session.Ns, default).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.ReadAsync(session.Ns, "k", default).AsTask());
+        Assert.False(await Store.PingAsync(default));
+        await using var reopened = OpenStore();
+        Assert.Equal("queued", Text(await reopened.ReadAsync(session.Ns, "k", default)));
+    }
+
+    [Fact]
+    public async Task ReadsBeyondThePoolSizeDoNotWait()
+    {
+        await Sqlite.DisposeAsync();
+        await using var store = OpenStore(readerPoolSize: 1);
+        var ns = NewNamespace();
+        var epoch = (await store.ClaimAsync(ns, default)).Epoch;
+        await store.CommitAsync(ns, new CommitBatch(epoch, 0, 1, [EntryMutation.Put(Entry("k", "v", 1))]), default);
+
+        var found = 0;
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        {
+            var read = store.ReadAsync(ns, "k", default);
+            Assert.True(read.IsCompleted, "reads complete synchronously");
+            if (read.Result is not null)
+            {
+                Interlocked.Increment(ref found);
+            }
+        });
+
+        Assert.Equal(64, found);
+    }
+
+    [Fact]
+    public async Task KeyThatIsNotValidUtf16IsRejected()
+    {
+        var session = await Open();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => session.Put("bad\uD800", "v"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadAsync(session.Ns, "bad\uD800", default).AsTask());
+    }
+
+    private static SqliteConnection OpenProbe(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Holds the writer thread inside a group until released, so requests queue up behind it.</summary>
+    private sealed class WriterBlock : IAsyncDisposable
+    {
+        private readonly ManualResetEventSlim _gate = new();
+        private Task _action = Task.CompletedTask;
+
+        public static async Task<WriterBlock> StartAsync(SqliteNamespaceStore store)
+        {
+            var block = new WriterBlock();
+            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            block._action = store.RunOnWriterAsync(_ =>
+            {
+                entered.SetResult();
+                return block._gate.Wait(CallTimeout);
+            });
+            await entered.Task.WaitAsync(CallTimeout);
+            return block;
+        }
+
+        public void Release() => _gate.Set();
+
+        public async ValueTask DisposeAsync()
+        {
+            Release();
+            await _action.WaitAsync(CallTimeout);
+            _gate.Dispose();
+        }
+    }
+}
