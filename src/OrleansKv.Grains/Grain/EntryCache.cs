@@ -1,0 +1,139 @@
+using OrleansKv.Grains.Storage;
+
+namespace OrleansKv.Grains;
+
+/// <summary>
+/// The committed view of a namespace's hot keys: an LRU of entries and known-absent keys, bounded by count
+/// and bytes, so a namespace of millions of keys keeps only its working set in memory. Not thread-safe:
+/// the grain guards it with one short lock.
+/// </summary>
+/// <remarks>
+/// A read that misses loads from the store without holding the lock, under a placeholder token; the
+/// loaded value is inserted only if the placeholder is still there. A commit replaces whatever is cached
+/// (placeholders included), so a slow load can never put back a value older than a commit.
+/// </remarks>
+internal sealed class EntryCache
+{
+    private readonly Dictionary<string, LinkedListNode<Slot>> _slots = new(StringComparer.Ordinal);
+    private readonly LinkedList<Slot> _lru = new();
+    private readonly int _maxEntries;
+    private readonly long _maxBytes;
+    private readonly int _maxValueBytes;
+    private long _bytes;
+
+    public EntryCache(int maxEntries, long maxBytes, int maxValueBytes)
+    {
+        _maxEntries = maxEntries;
+        _maxBytes = maxBytes;
+        _maxValueBytes = maxValueBytes;
+    }
+
+    public int Count => _slots.Count;
+
+    public long Bytes => _bytes;
+
+    /// <summary>Looks a key up: Hit with the entry (null = known absent), or Miss.</summary>
+    public bool TryGet(string key, out StoredEntry? entry)
+    {
+        if (_slots.TryGetValue(key, out var node) && node.Value.Loader is null)
+        {
+            Promote(node);
+            entry = node.Value.Entry;
+            return true;
+        }
+
+        entry = null;
+        return false;
+    }
+
+    /// <summary>Marks a load in progress; returns the token to complete it with, or null when one is already in progress.</summary>
+    public object? BeginLoad(string key)
+    {
+        if (_slots.ContainsKey(key))
+        {
+            return null;
+        }
+
+        var token = new object();
+        Add(key, new Slot(key, null, token));
+        return token;
+    }
+
+    /// <summary>Completes a load: stores the entry if the placeholder is still <paramref name="token"/>.</summary>
+    public void CompleteLoad(string key, object token, StoredEntry? entry)
+    {
+        if (_slots.TryGetValue(key, out var node) && ReferenceEquals(node.Value.Loader, token))
+        {
+            Remove(node);
+            if (Cacheable(entry))
+            {
+                Add(key, new Slot(key, entry, null));
+            }
+        }
+    }
+
+    /// <summary>Drops the placeholder of a load that failed, caching nothing.</summary>
+    public void AbandonLoad(string key, object token)
+    {
+        if (_slots.TryGetValue(key, out var node) && ReferenceEquals(node.Value.Loader, token))
+        {
+            Remove(node);
+        }
+    }
+
+    /// <summary>Records committed state for a key (an entry, or null for deleted); replaces anything cached.</summary>
+    public void SetCommitted(string key, StoredEntry? entry)
+    {
+        if (_slots.TryGetValue(key, out var node))
+        {
+            Remove(node);
+        }
+
+        if (Cacheable(entry))
+        {
+            Add(key, new Slot(key, entry, null));
+        }
+    }
+
+    /// <summary>Forgets everything (after a failed commit, whose outcome is unknown).</summary>
+    public void Clear()
+    {
+        _slots.Clear();
+        _lru.Clear();
+        _bytes = 0;
+    }
+
+    private bool Cacheable(StoredEntry? entry) => entry is null || entry.Value.Length <= _maxValueBytes;
+
+    private void Add(string key, Slot slot)
+    {
+        var node = _lru.AddFirst(slot);
+        _slots[key] = node;
+        _bytes += slot.Size;
+        while ((_slots.Count > _maxEntries || _bytes > _maxBytes) && _lru.Last is { } last && last != node)
+        {
+            Remove(last);
+        }
+    }
+
+    private void Remove(LinkedListNode<Slot> node)
+    {
+        _slots.Remove(node.Value.Key);
+        _lru.Remove(node);
+        _bytes -= node.Value.Size;
+    }
+
+    private void Promote(LinkedListNode<Slot> node)
+    {
+        if (node != _lru.First)
+        {
+            _lru.Remove(node);
+            _lru.AddFirst(node);
+        }
+    }
+
+    private sealed record Slot(string Key, StoredEntry? Entry, object? Loader)
+    {
+        public long Size { get; } = 64 + (Key.Length * 2) + (Entry is null ? 0 : Entry.Value.Length + 160);
+    }
+}
