@@ -25,6 +25,10 @@ public sealed class GrpcClient : IDisposable
     /// <param name="address">The server, e.g. <c>http://10.0.0.5:50051</c>.</param>
     /// <param name="options">Limits; defaults when null.</param>
     /// <param name="disposeInvoker">Whether <see cref="Dispose"/> disposes <paramref name="invoker"/> (false when shared).</param>
+    /// <remarks>
+    /// An <see cref="HttpClient"/> keeps its own <see cref="HttpClient.Timeout"/> (100 s by default) on top of call
+    /// deadlines; set it to <see cref="Timeout.InfiniteTimeSpan"/> for long streams. Requests are sent as HTTP/2 only.
+    /// </remarks>
     public GrpcClient(HttpMessageInvoker invoker, Uri address, GrpcClientOptions? options = null, bool disposeInvoker = false)
     {
         ArgumentNullException.ThrowIfNull(invoker);

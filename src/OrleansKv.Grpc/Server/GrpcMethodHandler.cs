@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansKv.Grpc;
@@ -29,6 +30,13 @@ internal abstract partial class GrpcMethodHandler
         if (!TryAcceptRequest(httpContext, runtime.Logger))
         {
             return;
+        }
+
+        // Request size is bounded by our own framing (one message of at most MaxReceiveMessageSize, then
+        // end of stream), so Kestrel's 30 MB body limit must not cut in first; grpc-dotnet does the same.
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
         }
 
         var response = httpContext.Response;

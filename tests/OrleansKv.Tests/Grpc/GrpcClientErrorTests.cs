@@ -76,13 +76,13 @@ public sealed class GrpcClientErrorTests(GrpcServerFixture fixture) : IClassFixt
         using var cts = new CancellationTokenSource();
         var call = fixture.Client.UnaryAsync(
             EchoService.Wait, new StringValue { Value = id }, Empty.Parser, new GrpcCallOptions(CancellationToken: cts.Token));
-        await fixture.Service.Signal(id + ":started").Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await fixture.Service.Signal(id + ":started").Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         await cts.CancelAsync();
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => call);
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
-        Assert.Equal("aborted", await fixture.Service.Signal(id).Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("aborted", await fixture.Service.Signal(id).Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Theory]

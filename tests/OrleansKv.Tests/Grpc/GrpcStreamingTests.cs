@@ -5,7 +5,7 @@ namespace OrleansKv.Tests.Grpc;
 
 public sealed class GrpcStreamingTests(GrpcServerFixture fixture) : IClassFixture<GrpcServerFixture>
 {
-    private static readonly TimeSpan SignalTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SignalTimeout = TimeSpan.FromSeconds(30);
 
     private GrpcClient Client => fixture.Client;
 
