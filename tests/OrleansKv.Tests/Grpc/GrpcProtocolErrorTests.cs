@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansKv.Grpc;
 
 namespace OrleansKv.Tests.Grpc;
@@ -51,6 +52,21 @@ public sealed class GrpcProtocolErrorTests(GrpcServerFixture fixture) : IClassFi
         Assert.Contains("application/json", GrpcStatusMessage.Decode(raw.Headers["grpc-message"]), StringComparison.Ordinal);
         // What a gRPC client makes of it (spec table: 415 → UNKNOWN).
         Assert.Equal(StatusCode.Unknown, GrpcResponseStatus.FromHttpStatus(raw.HttpStatus));
+    }
+
+    [Fact]
+    public async Task Http11RequestIsRefusedWithUpgradeRequired()
+    {
+        await using var server = await GrpcTestServer.StartAsync(listen: l => l.Protocols = HttpProtocols.Http1AndHttp2);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var content = new ByteArrayContent(EchoFrame("x"));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        using var response = await client.PostAsync(new Uri(server.Address, EchoService.Echo), content);
+
+        Assert.Equal(HttpVersion.Version11, response.Version);
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("13", response.Headers.GetValues("grpc-status").Single());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansKv.Grpc;
@@ -34,10 +35,11 @@ internal sealed class GrpcTestServer : IAsyncDisposable
 
     public WebApplication App => _app;
 
-    public static async Task<GrpcTestServer> StartAsync(Action<GrpcEndpointConventionBuilder>? conventions = null)
+    public static async Task<GrpcTestServer> StartAsync(
+        Action<GrpcEndpointConventionBuilder>? conventions = null, Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, listen));
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddGrpcServer(options => options.MaxReceiveMessageSize = MaxReceiveMessageSize);
