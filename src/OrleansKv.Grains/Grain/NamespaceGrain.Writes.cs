@@ -11,7 +11,7 @@ public sealed partial class NamespaceGrain
         ArgumentNullException.ThrowIfNull(command);
         Validate(command.Key);
         ValidateValue(command.Value);
-        var hash = SHA256.HashData(command.Value);
+        var hash = command.Sha256 is { Length: 32 } known ? known : SHA256.HashData(command.Value);
         await ApplyBackPressureAsync().ConfigureAwait(false);
 
         var current = await CurrentForWriteAsync(command.Key, cancellationToken).ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed partial class NamespaceGrain
     }
 
     private static bool ConditionsHold(StoredEntry? live, long? ifMatch, bool ifNoneMatch) =>
-        !(ifNoneMatch && live is not null) && !(ifMatch is { } version && (live is null || live.Version != version));
+        !(ifNoneMatch && live is not null) && !(ifMatch is { } version && (live is null || (version != SetCommand.AnyVersion && live.Version != version)));
 
     private static StoredEntry NewEntry(string key, byte[] value, string? contentType, byte[] hash, TimeSpan? ttl, long revision, long createdAt, long now) =>
         new(key, value, string.IsNullOrEmpty(contentType) ? null : contentType, hash, revision, createdAt, now, ttl is { } t ? now + (long)t.TotalMilliseconds : null);

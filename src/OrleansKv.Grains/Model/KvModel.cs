@@ -26,9 +26,14 @@ public enum KvStatus
 /// <param name="Value">The value.</param>
 /// <param name="ContentType">The media type to keep with the value, if any.</param>
 /// <param name="Ttl">Time to live; <c>null</c> for none (a write without TTL clears an earlier one).</param>
-/// <param name="IfMatch">Apply only when the key exists at this version.</param>
+/// <param name="IfMatch">Apply only when the key exists at this version (<see cref="AnyVersion"/>: at any version).</param>
 /// <param name="IfNoneMatch">Apply only when the key does not exist.</param>
-public sealed record SetCommand(string Key, byte[] Value, string? ContentType = null, TimeSpan? Ttl = null, long? IfMatch = null, bool IfNoneMatch = false);
+/// <param name="Sha256">The value's SHA-256 when the caller already computed it; else the grain does.</param>
+public sealed record SetCommand(string Key, byte[] Value, string? ContentType = null, TimeSpan? Ttl = null, long? IfMatch = null, bool IfNoneMatch = false, byte[]? Sha256 = null)
+{
+    /// <summary>An If-Match version that matches any existing version (HTTP <c>If-Match: *</c>); real versions start at 1.</summary>
+    public const long AnyVersion = 0;
+}
 
 /// <summary>The outcome of a write.</summary>
 /// <param name="Status"><see cref="KvStatus.Ok"/> (updated), <see cref="KvStatus.Created"/> or <see cref="KvStatus.PreconditionFailed"/>.</param>

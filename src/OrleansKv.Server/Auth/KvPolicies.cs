@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace OrleansKv.Server.Auth;
+
+/// <summary>The authorization policies; every route names one (a test enforces it).</summary>
+public static class KvPolicies
+{
+    /// <summary>Read keys of the credential's namespace.</summary>
+    public const string Read = "kv:read";
+
+    /// <summary>Write keys of the credential's namespace.</summary>
+    public const string Write = "kv:write";
+
+    /// <summary>Manage tokens.</summary>
+    public const string Admin = "tokens:admin";
+
+    /// <summary>No credential needed (health, metrics).</summary>
+    public const string Anonymous = "anonymous";
+
+    public static AuthorizationBuilder AddKvPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Read, needsNamespace: true)))
+        .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Write, needsNamespace: true)))
+        .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Admin, needsNamespace: false)));
+
+    /// <summary>The check the policies apply, reusable where a handler decides at run time (gRPC, batch).</summary>
+    public static bool Allows(KvPrincipal? principal, KvScopes scope, bool needsNamespace) =>
+        principal is not null && principal.Scopes.HasFlag(scope) && (!needsNamespace || principal.Namespace is not null);
+
+    private static bool Has(AuthorizationHandlerContext context, KvScopes scope, bool needsNamespace) =>
+        Allows(KvPrincipal.From(context.User), scope, needsNamespace);
+}

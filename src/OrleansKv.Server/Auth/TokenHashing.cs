@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OrleansKv.Server.Auth;
+
+/// <summary>Tokens are kept only as SHA-256 hashes; this is the one place that computes them.</summary>
+internal static class TokenHashing
+{
+    /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>A new opaque token: <c>okv_</c> and 32 random bytes, base64url.</summary>
+    public static string NewToken() => "okv_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A new token id: <c>tok_</c> and 12 random hex digits.</summary>
+    public static string NewId() => "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>The namespace a bootstrap token (TOKEN) gets: derived from its hash, so the token never appears in names.</summary>
+    public static string BootstrapNamespace(string token) => "t-" + Hash(token)[..16];
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

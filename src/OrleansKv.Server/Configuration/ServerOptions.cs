@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OrleansKv.Server.Configuration;
+
+/// <summary>How the server stores data when it runs without Redis.</summary>
+public enum DurabilityMode
+{
+    /// <summary>SQLite <c>synchronous=FULL</c>: an fsync per group commit; a power loss loses nothing acknowledged.</summary>
+    Full,
+
+    /// <summary>SQLite <c>synchronous=NORMAL</c>: survives a process crash, not a power loss.</summary>
+    Relaxed,
+}
+
+/// <summary>
+/// The server's settings. Each comes from the environment variable of the same name, or from the same key in
+/// appsettings.json; the environment wins.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>REST port.</summary>
+    [ConfigurationKeyName("HTTP_PORT")]
+    public int HttpPort { get; set; } = 3000;
+
+    /// <summary>gRPC port (HTTP/2 cleartext).</summary>
+    [ConfigurationKeyName("GRPC_PORT")]
+    public int GrpcPort { get; set; } = 50051;
+
+    [ConfigurationKeyName("ENABLE_HTTP")]
+    public bool EnableHttp { get; set; } = true;
+
+    [ConfigurationKeyName("ENABLE_GRPC")]
+    public bool EnableGrpc { get; set; } = true;
+
+    /// <summary>The address the public ports listen on; 0.0.0.0 in containers.</summary>
+    [ConfigurationKeyName("BIND_ADDRESS")]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Redis connection string; unset runs one silo on the embedded store.</summary>
+    [ConfigurationKeyName("REDIS_URL")]
+    public string? RedisUrl { get; set; }
+
+    /// <summary>Where the embedded store keeps its files.</summary>
+    [ConfigurationKeyName("DATA_DIR")]
+    public string DataDirectory { get; set; } = "./data";
+
+    [ConfigurationKeyName("DURABILITY")]
+    public DurabilityMode Durability { get; set; } = DurabilityMode.Full;
+
+    /// <summary>Silo-to-silo port (cluster mode).</summary>
+    [ConfigurationKeyName("SILO_PORT")]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The host other silos reach this one on (the pod IP in Kubernetes).</summary>
+    [ConfigurationKeyName("ADVERTISED_HOST")]
+    public string AdvertisedHost { get; set; } = "127.0.0.1";
+
+    [ConfigurationKeyName("CLUSTER_ID")]
+    public string ClusterId { get; set; } = "orleans-kv";
+
+    /// <summary>Bootstrap tokens, comma-separated; each gets a namespace of its own.</summary>
+    [ConfigurationKeyName("TOKEN")]
+    public string? Tokens { get; set; }
+
+    /// <summary>The credential that manages tokens of every namespace.</summary>
+    [ConfigurationKeyName("ADMIN_TOKEN")]
+    public string? AdminToken { get; set; }
+
+    /// <summary>HS256 key for JWTs (at least 32 bytes).</summary>
+    [ConfigurationKeyName("JWT_SIGNING_KEY")]
+    public string? JwtSigningKey { get; set; }
+
+    /// <summary>PEM file with the RSA or EC public key for RS256/ES256 JWTs.</summary>
+    [ConfigurationKeyName("JWT_PUBLIC_KEY_FILE")]
+    public string? JwtPublicKeyFile { get; set; }
+
+    [ConfigurationKeyName("JWT_ISSUER")]
+    public string? JwtIssuer { get; set; }
+
+    [ConfigurationKeyName("JWT_AUDIENCE")]
+    public string? JwtAudience { get; set; }
+
+    /// <summary>Largest value, in bytes.</summary>
+    [ConfigurationKeyName("MAX_VALUE_BYTES")]
+    public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;
+
+    [ConfigurationKeyName("LOG_LEVEL")]
+    public string LogLevel { get; set; } = "Information";
+
+    /// <summary>True when the server runs as a cluster silo over Redis.</summary>
+    public bool IsClustered => !string.IsNullOrWhiteSpace(RedisUrl);
+}

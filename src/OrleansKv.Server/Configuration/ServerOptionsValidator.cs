@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OrleansKv.Server.Configuration;
+
+/// <summary>Checks the settings at start-up; every message names the setting.</summary>
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var failures = new List<string>();
+        CheckPort(failures, "HTTP_PORT", options.HttpPort);
+        CheckPort(failures, "GRPC_PORT", options.GrpcPort);
+        CheckPort(failures, "SILO_PORT", options.SiloPort);
+        if (!options.EnableHttp && !options.EnableGrpc)
+        {
+            failures.Add("ENABLE_HTTP and ENABLE_GRPC are both false; enable at least one.");
+        }
+
+        if (options.EnableHttp && options.EnableGrpc && options.HttpPort == options.GrpcPort)
+        {
+            failures.Add($"HTTP_PORT and GRPC_PORT are both {options.HttpPort}; they must differ.");
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"BIND_ADDRESS '{options.BindAddress}' is not an IP address.");
+        }
+
+        if (options.MaxValueBytes is < 1 or > 512 * 1024 * 1024)
+        {
+            failures.Add($"MAX_VALUE_BYTES must be between 1 and 536870912, not {options.MaxValueBytes}.");
+        }
+
+        if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out _))
+        {
+            failures.Add($"LOG_LEVEL '{options.LogLevel}' is not one of Trace, Debug, Information, Warning, Error, Critical, None.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory) && !options.IsClustered)
+        {
+            failures.Add("DATA_DIR must be set when REDIS_URL is not.");
+        }
+
+        if (options.IsClustered && !RedisUrlLooksValid(options.RedisUrl!))
+        {
+            failures.Add("REDIS_URL is not a Redis connection string (host:port[,option=value...] or redis://[user:password@]host:port[/db]).");
+        }
+
+        if (options.AdminToken is { Length: > 0 and < 16 })
+        {
+            failures.Add("ADMIN_TOKEN must be at least 16 characters.");
+        }
+
+        if (options.Tokens is not null && options.Tokens.Split(',', StringSplitOptions.TrimEntries).Any(t => t.Length is > 0 and < 8))
+        {
+            failures.Add("Every TOKEN must be at least 8 characters.");
+        }
+
+        if (options.JwtSigningKey is { Length: > 0 and < 32 })
+        {
+            failures.Add("JWT_SIGNING_KEY must be at least 32 bytes for HS256.");
+        }
+
+        if (options.JwtPublicKeyFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            failures.Add($"JWT_PUBLIC_KEY_FILE '{file}' does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckPort(List<string> failures, string setting, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            failures.Add($"{setting} must be between 1 and 65535, not {port}.");
+        }
+    }
+
+    private static bool RedisUrlLooksValid(string url)
+    {
+        if (url.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+        {
+            return Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host);
+        }
+
+        var first = url.Split(',')[0].Trim();
+        return first.Length > 0 && !first.Contains(' ', StringComparison.Ordinal) && !first.Contains('=', StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansKv.Grains;
+using OrleansKv.Grains.Storage.Sqlite;
+using OrleansKv.Runtime;
+using OrleansKv.Server.Auth;
+using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Health;
+using OrleansKv.Server.Rest;
+using OrleansKv.Server.Tokens;
+
+namespace OrleansKv.Server.Hosting;
+
+/// <summary>Thrown when the configuration is invalid; its message is the one line printed at start-up.</summary>
+public sealed class InvalidConfigurationException(string message) : Exception(message);
+
+/// <summary>Wires the server: configuration, Kestrel listeners, the silo and its storage, auth, errors.</summary>
+public static class ServerHostingExtensions
+{
+    /// <summary>Reads and checks the settings now, so a bad value stops start-up with one clear line.</summary>
+    public static ServerOptions ReadServerOptions(IConfiguration configuration)
+    {
+        ServerOptions options;
+        try
+        {
+            options = configuration.Get<ServerOptions>() ?? new ServerOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidConfigurationException(ex.Message);
+        }
+
+        var result = new ServerOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new InvalidConfigurationException(string.Join(" ", result.Failures)) : options;
+    }
+
+    public static WebApplicationBuilder AddOrleansKvServer(this WebApplicationBuilder builder)
+    {
+        var options = ReadServerOptions(builder.Configuration);
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().Bind(builder.Configuration).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
+
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        ConfigureKestrel(builder, options);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        services.AddOrleansKvSilo(silo =>
+        {
+            silo.AddNamespaceGrains(o => o.MaxValueBytes = options.MaxValueBytes);
+            if (!options.IsClustered)
+            {
+                silo.UseLocalhostClustering(Path.Combine(options.DataDirectory, "reminders.db"));
+            }
+        });
+        services.PostConfigure<SiloOptions>(silo =>
+        {
+            silo.ClusterId = options.ClusterId;
+            silo.AdvertisedHost = options.AdvertisedHost;
+            silo.SiloPort = options.SiloPort;
+        });
+        if (!options.IsClustered)
+        {
+            services.AddSqliteNamespaceStore(o =>
+            {
+                o.DataDirectory = options.DataDirectory;
+                o.Durability = options.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
+            });
+        }
+
+        services.AddSingleton<TokenRegistry>();
+        services.AddSingleton<CredentialValidator>();
+        services.AddSingleton<HealthProbe>();
+        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddKvPolicies();
+        services.AddSingleton<ApiExceptionHandler>();
+        services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    /// <summary>The middleware: errors as JSON, authentication, authorization.</summary>
+    public static WebApplication UseOrleansKvServer(this WebApplication app)
+    {
+        var errors = app.Services.GetRequiredService<ApiExceptionHandler>();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted)
+            {
+                await errors.HandleAsync(context, ex);
+            }
+        });
+        app.UseStatusCodePages(async context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            var (code, message) = status switch
+            {
+                StatusCodes.Status404NotFound => ("unknown_route", "No such route."),
+                StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "The route does not support this method."),
+                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "The content type is not supported here."),
+                _ => ("error", "The request failed."),
+            };
+            if (context.HttpContext.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+            {
+                await ApiErrors.WriteAsync(context.HttpContext, status, code, message);
+            }
+        });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Maps every REST route, each on the HTTP listener.</summary>
+    public static WebApplication MapRestApi(this WebApplication app)
+    {
+        var rest = app.MapGroup(string.Empty).WithMetadata(new ListenerMetadata(Listener.Http));
+        rest.MapHealthApi();
+        rest.MapTokensApi();
+        rest.MapKvApi();
+        rest.MapKeysApi();
+        rest.MapBatchApi();
+        rest.Map("/v1/{**rest}", () => ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such /v1 route."))
+            .AllowAnonymous().WithMetadata(new RouteLabel("unknown"), new AnonymousRoute());
+        rest.MapRootKvApi();
+        return app;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions options)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(options.BindAddress);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = Math.Min(int.MaxValue, ((long)options.MaxValueBytes * 8) + (4L * 1024 * 1024));
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            if (options.EnableHttp)
+            {
+                kestrel.Listen(address, options.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+            }
+
+            if (options.EnableGrpc)
+            {
+                kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+            }
+
+            if (options.IsClustered)
+            {
+                kestrel.Listen(address, options.SiloPort, l => l.Protocols = HttpProtocols.Http2);
+            }
+        });
+    }
+}

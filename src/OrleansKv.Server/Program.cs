@@ -1,0 +1,34 @@
+using OrleansKv.Server.Hosting;
+
+// OrleansKv: one silo plus its REST and gRPC front end. Configuration comes from environment
+// variables (HTTP_PORT, REDIS_URL, DATA_DIR, TOKEN, ...) or appsettings.json; see README.md.
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddOrleansKvServer();
+
+    var app = builder.Build();
+    app.UseOrleansKvServer();
+    app.MapRestApi();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync($"orleans-kv: invalid configuration: {ex.Message}");
+    return 2;
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync($"orleans-kv: invalid configuration: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    await Console.Error.WriteLineAsync($"orleans-kv: cannot listen: {ex.Message}");
+    return 3;
+}
+
+/// <summary>The entry point, visible to in-process tests (WebApplicationFactory).</summary>
+public partial class Program;

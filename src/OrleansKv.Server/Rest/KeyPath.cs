@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using OrleansKv.Grains;
+
+namespace OrleansKv.Server.Rest;
+
+/// <summary>
+/// Extracts a key from the request target: the rest of the raw path after a prefix, percent-decoded strictly
+/// (a malformed escape or bytes that are not UTF-8 are an error, not silently kept), so that <c>a%2Fb</c>
+/// and <c>a/b</c> both mean the key <c>a/b</c>.
+/// </summary>
+internal static class KeyPath
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    /// <summary>Returns the decoded key after <paramref name="prefix"/>, or an error answer.</summary>
+    public static bool TryGetKey(HttpContext context, string prefix, out string key, out IResult? error)
+    {
+        key = string.Empty;
+        error = null;
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query >= 0 ? raw[..query] : raw;
+        if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            path = absolute.AbsolutePath;
+        }
+
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            error = ApiErrors.NotFound("Unknown route.");
+            return false;
+        }
+
+        if (!TryDecode(path.AsSpan(prefix.Length), out key))
+        {
+            error = ApiErrors.BadRequest("invalid_key", "The key is not validly percent-encoded UTF-8.");
+            return false;
+        }
+
+        if (KeyRules.ValidateKey(key) is { } problem)
+        {
+            error = ApiErrors.BadRequest("invalid_key", problem);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Strict percent-decoding to UTF-8 text.</summary>
+    public static bool TryDecode(ReadOnlySpan<char> encoded, out string decoded)
+    {
+        decoded = string.Empty;
+        if (encoded.IndexOf('%') < 0)
+        {
+            decoded = encoded.ToString();
+            return true;
+        }
+
+        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(encoded.Length)];
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var c = encoded[i];
+            if (c == '%')
+            {
+                if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
+                {
+                    return false;
+                }
+
+                bytes[length++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                length += Encoding.UTF8.GetBytes(encoded.Slice(i, char.IsHighSurrogate(c) && i + 1 < encoded.Length ? 2 : 1), bytes.AsSpan(length));
+                if (char.IsHighSurrogate(c))
+                {
+                    i++;
+                }
+            }
+        }
+
+        try
+        {
+            decoded = StrictUtf8.GetString(bytes, 0, length);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansKv.Grains;
+using OrleansKv.Runtime;
+using OrleansKv.Server.Auth;
+using OrleansKv.Server.Configuration;
+
+namespace OrleansKv.Server.Rest;
+
+/// <summary>
+/// The root KVStore contract: <c>GET/POST/DELETE /{key}</c> with JSON string values. Paths under <c>/v1/</c> and
+/// the operational routes are never keys here.
+/// </summary>
+internal static class RootKvApi
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private static readonly string[] ReservedPrefixes = ["v1/", "v1", "healthz", "readyz", "livez", "metrics"];
+
+    public static IEndpointRouteBuilder MapRootKvApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/{**key}", GetAsync).RequireAuthorization(KvPolicies.Read).WithMetadata(new RouteLabel("root_get")).WithName("RootGet");
+        app.MapPost("/{**key}", SetAsync).RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_set")).WithName("RootSet");
+        app.MapDelete("/{**key}", DeleteAsync).RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_delete")).WithName("RootDelete");
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains)
+    {
+        if (!TryKey(context, out var key, out var error))
+        {
+            return error!;
+        }
+
+        var entry = await KvHttp.Namespace(context, grains).GetAsync(key, context.RequestAborted);
+        if (entry is null)
+        {
+            return ApiErrors.NotFound();
+        }
+
+        try
+        {
+            return TypedResults.Json(new RootValueResponse(StrictUtf8.GetString(entry.Value)), ServerJsonContext.Api.RootValueResponse);
+        }
+        catch (DecoderFallbackException)
+        {
+            return ApiErrors.Result(StatusCodes.Status409Conflict, "binary_value", "The value is binary, not UTF-8 text; read it with GET /v1/kv/{key}.");
+        }
+    }
+
+    private static async Task<IResult> SetAsync(HttpContext context, IGrainFactory grains, IOptions<ServerOptions> options)
+    {
+        if (!TryKey(context, out var key, out var error))
+        {
+            return error!;
+        }
+
+        var max = options.Value.MaxValueBytes;
+        var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, checked((max * 6) + 65536), "request body", context.RequestAborted);
+        if (body is null)
+        {
+            return tooLarge!;
+        }
+
+        RootSetRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(body, ServerJsonContext.Api.RootSetRequest);
+        }
+        catch (JsonException ex)
+        {
+            return ApiErrors.BadRequest("malformed_json", $"The body is not the expected JSON object {{\"value\": \"<string>\", \"ttl_seconds\": <seconds>}}: {ex.Message}");
+        }
+
+        if (request?.Value is null)
+        {
+            return ApiErrors.BadRequest("missing_value", "The body must carry \"value\", a JSON string.");
+        }
+
+        if (!KvHttp.TryTtl(request.TtlSeconds, out var ttl, out var ttlError))
+        {
+            return ttlError!;
+        }
+
+        var value = Encoding.UTF8.GetBytes(request.Value);
+        if (value.Length > max)
+        {
+            return ApiErrors.TooLarge($"The value is {value.Length} bytes; at most {max} bytes are accepted.");
+        }
+
+        await KvHttp.Namespace(context, grains).SetAsync(new SetCommand(key, value, "text/plain; charset=utf-8", ttl), context.RequestAborted);
+        return TypedResults.Json(new MessageResponse("OK"), ServerJsonContext.Api.MessageResponse);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains)
+    {
+        if (!TryKey(context, out var key, out var error))
+        {
+            return error!;
+        }
+
+        await KvHttp.Namespace(context, grains).DeleteAsync(key, null, context.RequestAborted);
+        return TypedResults.Json(new MessageResponse("OK"), ServerJsonContext.Api.MessageResponse);
+    }
+
+    private static bool TryKey(HttpContext context, out string key, out IResult? error)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        foreach (var reserved in ReservedPrefixes)
+        {
+            if (path.AsSpan(1).Equals(reserved, StringComparison.Ordinal) || (reserved.EndsWith('/') && path.AsSpan(1).StartsWith(reserved, StringComparison.Ordinal)))
+            {
+                key = string.Empty;
+                error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", $"'{path}' is not a route; keys under /v1/ or named like an operational route are reached through /v1/kv/.");
+                return false;
+            }
+        }
+
+        return KeyPath.TryGetKey(context, "/", out key, out error);
+    }
+}
