@@ -80,7 +80,7 @@ public sealed class GrpcClientErrorTests(GrpcServerFixture fixture) : IClassFixt
 
         await cts.CancelAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
         Assert.Equal("aborted", await fixture.Service.Signal(id).Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }

@@ -17,7 +17,8 @@ public sealed class GrpcDeadlineTests(GrpcServerFixture fixture) : IClassFixture
         // A raw client without a timer of its own: only the server can end this call.
         var id = "server-deadline-" + Guid.NewGuid();
         var raw = await RawGrpc.SendAsync(
-            fixture.Server.Address, EchoService.Wait, RawGrpc.Frame(new StringValue { Value = id }.ToByteArray()), "application/grpc", ("grpc-timeout", "200m"));
+            fixture.Server.Address, EchoService.Wait, RawGrpc.Frame(new StringValue { Value = id }.ToByteArray()), "application/grpc", ("grpc-timeout", "200m"))
+            .WaitAsync(SignalTimeout);
 
         Assert.Equal("4", raw.GrpcStatus);
         Assert.Equal("deadline", await fixture.Service.Signal(id).Task.WaitAsync(SignalTimeout));
@@ -28,7 +29,8 @@ public sealed class GrpcDeadlineTests(GrpcServerFixture fixture) : IClassFixture
     {
         var id = "stream-deadline-" + Guid.NewGuid();
         var raw = await RawGrpc.SendAsync(
-            fixture.Server.Address, EchoService.Infinite, RawGrpc.Frame(new StringValue { Value = id }.ToByteArray()), "application/grpc", ("grpc-timeout", "300m"));
+            fixture.Server.Address, EchoService.Infinite, RawGrpc.Frame(new StringValue { Value = id }.ToByteArray()), "application/grpc", ("grpc-timeout", "300m"))
+            .WaitAsync(SignalTimeout);
 
         Assert.Equal("4", raw.Trailers["grpc-status"]);
         Assert.Equal(RawGrpc.Frame(new StringValue { Value = "first" }.ToByteArray()), raw.Body);
@@ -44,7 +46,8 @@ public sealed class GrpcDeadlineTests(GrpcServerFixture fixture) : IClassFixture
         var stopwatch = Stopwatch.StartNew();
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.UnaryAsync(
-            EchoService.Hang, new StringValue { Value = id }, Empty.Parser, GrpcCallOptions.WithTimeout(TimeSpan.FromMilliseconds(500))));
+            EchoService.Hang, new StringValue { Value = id }, Empty.Parser, GrpcCallOptions.WithTimeout(TimeSpan.FromMilliseconds(500)))
+            .WaitAsync(SignalTimeout));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
@@ -53,20 +56,20 @@ public sealed class GrpcDeadlineTests(GrpcServerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task ClientDeadlineEndsAStreamMidway()
+    public async Task DeadlineEndsAStreamAfterTheMessagesSentSoFar()
     {
         var id = "client-stream-deadline-" + Guid.NewGuid();
         await fixture.Client.UnaryAsync(EchoService.Echo, new StringValue(), StringValue.Parser);
         var received = new List<string>();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        var ex = await Assert.ThrowsAsync<RpcException>(() => GrpcStreamingTests.WithTimeout(async () =>
         {
             await foreach (var message in fixture.Client.ServerStreamingAsync(
                 EchoService.Infinite, new StringValue { Value = id }, StringValue.Parser, GrpcCallOptions.WithTimeout(TimeSpan.FromMilliseconds(500))))
             {
                 received.Add(message.Value);
             }
-        });
+        }));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.Equal(["first"], received);

@@ -48,7 +48,7 @@ public sealed class GrpcStreamingTests(GrpcServerFixture fixture) : IClassFixtur
         using var cts = new CancellationTokenSource();
         var received = new List<string>();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        var ex = await Assert.ThrowsAsync<RpcException>(() => WithTimeout(async () =>
         {
             await foreach (var message in Client.ServerStreamingAsync(
                 EchoService.Infinite, new StringValue { Value = id }, StringValue.Parser, new GrpcCallOptions(CancellationToken: cts.Token)))
@@ -56,7 +56,7 @@ public sealed class GrpcStreamingTests(GrpcServerFixture fixture) : IClassFixtur
                 received.Add(message.Value);
                 await cts.CancelAsync();
             }
-        });
+        }));
 
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
         Assert.Equal(["first"], received);
@@ -69,14 +69,14 @@ public sealed class GrpcStreamingTests(GrpcServerFixture fixture) : IClassFixtur
         var id = "enum-cancel-" + Guid.NewGuid();
         using var cts = new CancellationTokenSource();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        var ex = await Assert.ThrowsAsync<RpcException>(() => WithTimeout(async () =>
         {
             await foreach (var message in Client.ServerStreamingAsync(EchoService.Infinite, new StringValue { Value = id }, StringValue.Parser)
                 .WithCancellation(cts.Token))
             {
                 await cts.CancelAsync();
             }
-        });
+        }));
 
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
         Assert.Equal("aborted", await fixture.Service.Signal(id).Task.WaitAsync(SignalTimeout));
@@ -95,4 +95,7 @@ public sealed class GrpcStreamingTests(GrpcServerFixture fixture) : IClassFixtur
 
         Assert.Equal("aborted", await fixture.Service.Signal(id).Task.WaitAsync(SignalTimeout));
     }
+
+    /// <summary>A call that fails to stop fails the test (TimeoutException) instead of hanging it.</summary>
+    internal static Task WithTimeout(Func<Task> action) => action().WaitAsync(SignalTimeout);
 }
