@@ -74,6 +74,18 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         }
     }
 
+    /// <summary>Entries this activation holds in its cache (for tests and diagnostics).</summary>
+    internal int CachedEntries
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _cache.Count;
+            }
+        }
+    }
+
     private long NowMs => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void ThrowIfBroken()
