@@ -449,6 +449,25 @@ public abstract class NamespaceStoreContractTests : IAsyncLifetime
         Assert.Equal(3 + value.Length, (await Claim(session.Ns)).TotalBytes);
     }
 
+    [Fact]
+    public async Task OverwritesBetweenSmallAndLargeValuesKeepValuesAndStatsExact()
+    {
+        var session = await Open();
+        string[] values = ["small", new string('L', 100_000), new string('M', 300), "s", new string('X', 70_000)];
+
+        foreach (var value in values)
+        {
+            await session.Put("k", value);
+            Assert.Equal(value, Text(await Read(session.Ns, "k")));
+        }
+
+        var snapshot = await Claim(session.Ns);
+        Assert.Equal(1, snapshot.KeyCount);
+        Assert.Equal(1 + 70_000, snapshot.TotalBytes);
+        await new Session(Store, session.Ns, snapshot.Epoch, snapshot.Revision).Commit(EntryMutation.Delete("k"));
+        Assert.Equal(0, (await Claim(session.Ns)).TotalBytes);
+    }
+
     // ---- isolation ---------------------------------------------------------------------------------
 
     [Fact]

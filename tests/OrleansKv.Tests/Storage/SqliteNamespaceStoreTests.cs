@@ -134,6 +134,34 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
     }
 
     [Fact]
+    public async Task WhenSqliteAbortsTheGroupTransactionTheOtherWritesAreRetried()
+    {
+        var first = await Open();
+        var last = await Open();
+        await using var blocked = await WriterBlock.StartAsync(Sqlite);
+        var before = Sqlite.TransactionCount;
+
+        var committed1 = first.TryCommit(EntryMutation.Put(Entry("k", "first", first.NextRevision)));
+        // What SQLite does on some I/O errors: the whole transaction is rolled back, not just the statement.
+        var aborting = Sqlite.RunOnWriterAsync<object?>(c =>
+        {
+            Scalar(c, "ROLLBACK;");
+            throw new SqliteException("simulated I/O error", 10);
+        });
+        var committed2 = last.TryCommit(EntryMutation.Put(Entry("k", "last", last.NextRevision)));
+        blocked.Release();
+
+        Assert.Equal(CommitStatus.Committed, await committed1);
+        Assert.Equal(CommitStatus.Committed, await committed2);
+        var error = await Assert.ThrowsAsync<NamespaceStoreException>(() => aborting);
+        Assert.Contains("I/O error", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Sqlite.TransactionCount - before);
+        Assert.Equal("first", Text(await Read(first.Ns, "k")));
+        Assert.Equal("last", Text(await Read(last.Ns, "k")));
+        Assert.Equal(1, (await Claim(first.Ns)).Revision);
+    }
+
+    [Fact]
     public async Task FullDiskFailsTheAffectedCommitAndTheWriterKeepsRunning()
     {
         var session = await Open();
@@ -209,6 +237,22 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         });
 
         Assert.Equal(64, found);
+    }
+
+    [Fact]
+    public async Task OverwritesAndDeletesLeaveNoOrphanValueRows()
+    {
+        var session = await Open();
+        await session.Put("small", "v");
+        await session.Put("large", new string('L', 100_000));
+        await session.Put("large", "now small");
+        await session.Put("small", new string('S', 100_000));
+        Assert.Equal(2L, await CountValueRows());
+
+        await session.Commit(EntryMutation.Delete("small"), EntryMutation.Delete("large"), EntryMutation.Delete("missing"));
+        Assert.Equal(0L, await CountValueRows());
+
+        Task<object?> CountValueRows() => Sqlite.RunOnWriterAsync(c => Scalar(c, "SELECT count(*) FROM entry_values;"));
     }
 
     [Fact]
