@@ -256,12 +256,14 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
     }
 
     [Fact]
-    public async Task KeyThatIsNotValidUtf16IsRejected()
+    public async Task KeyOrNamespaceThatIsNotValidUtf16IsRejected()
     {
         var session = await Open();
 
         await Assert.ThrowsAsync<ArgumentException>(() => session.Put("bad\uD800", "v"));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadAsync(session.Ns, "bad\uD800", default).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ClaimAsync(session.Ns + "\uDC00", default).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListPageAsync(session.Ns + "\uDC00", "", null, 10, 0, default).AsTask());
     }
 
     private static SqliteConnection OpenProbe(string path)

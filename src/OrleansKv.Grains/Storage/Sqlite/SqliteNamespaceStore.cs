@@ -75,7 +75,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     /// <inheritdoc />
     public ValueTask<NamespaceSnapshot> ClaimAsync(string ns, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         return new ValueTask<NamespaceSnapshot>(Enqueue(new ClaimRequest(ns, cancellationToken)));
     }
 
@@ -83,8 +83,9 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     /// <remarks>Cancellation is honoured until the writer takes the batch; from then on it is applied or fenced.</remarks>
     public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(batch.Mutations, nameof(batch));
         if (batch.NewRevision <= batch.ExpectedRevision)
         {
             throw new ArgumentException("NewRevision must be greater than ExpectedRevision.", nameof(batch));
@@ -122,7 +123,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     /// <inheritdoc />
     public ValueTask<StoredEntry?> ReadAsync(string ns, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         var keyBytes = Utf8Keys.Encode(key, nameof(key));
         return RunRead(ns, (key, keyBytes), static (reader, ns, arg) => reader.Read(ns, arg.key, arg.keyBytes), cancellationToken);
     }
@@ -131,7 +132,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     public ValueTask<IReadOnlyList<EntrySummary>> ListPageAsync(
         string ns, string prefix, string? startAfter, int limit, long nowUnixMs, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var (lower, upper) = Utf8Keys.ListRange(prefix, startAfter);
@@ -145,7 +146,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ExpiredEntry>> ReadExpiredAsync(string ns, long nowUnixMs, int limit, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return RunRead<(long, int), IReadOnlyList<ExpiredEntry>>(
             ns, (nowUnixMs, limit), static (reader, ns, arg) => reader.ReadExpired(ns, arg.Item1, arg.Item2), cancellationToken);
@@ -154,7 +155,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     /// <inheritdoc />
     public ValueTask<long?> NextExpiryAsync(string ns, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ns);
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
         return RunRead(ns, 0, static (reader, ns, _) => reader.NextExpiry(ns), cancellationToken);
     }
 

@@ -29,6 +29,23 @@ internal static class Utf8Keys
         }
     }
 
+    /// <summary>
+    /// Checks that a namespace name has a UTF-8 form without allocating. SQLite stores names as UTF-8 text,
+    /// and a lone surrogate would be replaced by U+FFFD there, so two distinct names could meet in one row.
+    /// </summary>
+    public static void ValidateNamespace(string ns, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns, paramName);
+        try
+        {
+            _ = Strict.GetByteCount(ns);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException("The namespace name is not valid UTF-16 (it contains a lone surrogate).", paramName, ex);
+        }
+    }
+
     public static string Decode(byte[] utf8) => Encoding.UTF8.GetString(utf8);
 
     /// <summary>
