@@ -4,13 +4,7 @@ using OrleansKv.Server.Hosting;
 // variables (HTTP_PORT, REDIS_URL, DATA_DIR, TOKEN, ...) or appsettings.json; see README.md.
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddOrleansKvServer();
-
-    var app = builder.Build();
-    app.UseOrleansKvServer();
-    app.MapRestApi();
-
+    var app = ServerApp.Create(args);
     await app.RunAsync();
     return 0;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansKv.Runtime.Messaging;
 
 namespace OrleansKv.Runtime;
 
@@ -33,6 +34,24 @@ public sealed class SiloBuilder
         Services.Configure<SqliteReminderTableOptions>(o => o.DatabasePath = reminderDatabasePath);
         Services.Replace(ServiceDescriptor.Singleton<SqliteReminderTable, SqliteReminderTable>());
         Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => sp.GetRequiredService<SqliteReminderTable>()));
+        return this;
+    }
+
+    /// <summary>
+    /// Lets this silo call grains on other silos and answer their calls and probes, over HTTP/2 on the silo port
+    /// (map the endpoints with <see cref="SiloEndpoints.MapOrleansKvSilo"/>).
+    /// </summary>
+    public SiloBuilder UseSiloNetworking(Action<SiloMessagingOptions>? configure = null)
+    {
+        var options = Services.AddOptions<SiloMessagingOptions>().BindConfiguration("SiloMessaging");
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        Services.Replace(ServiceDescriptor.Singleton<GrpcRemoteGrainInvoker, GrpcRemoteGrainInvoker>());
+        Services.Replace(ServiceDescriptor.Singleton<IRemoteGrainInvoker>(sp => sp.GetRequiredService<GrpcRemoteGrainInvoker>()));
+        Services.TryAddSingleton<IncomingCallHandler>();
         return this;
     }
 }

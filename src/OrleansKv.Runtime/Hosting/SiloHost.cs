@@ -12,7 +12,7 @@ namespace OrleansKv.Runtime;
 /// ShuttingDown and hands its grains off; after it (Stop) every remaining grain is flushed and
 /// deactivated and the silo leaves the table as Dead.
 /// </summary>
-internal sealed partial class SiloHost : IHostedLifecycleService, IDisposable
+internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook, IDisposable
 {
     private readonly MembershipService _membership;
     private readonly Catalog _catalog;
@@ -46,7 +46,17 @@ internal sealed partial class SiloHost : IHostedLifecycleService, IDisposable
         _membership.LocalSiloDeclaredDead += () => _lifetime.StopApplication();
     }
 
+    private volatile bool _crashed;
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops every loop at once without telling anyone (tests simulate kill -9 with it).</summary>
+    public void Crash()
+    {
+        _crashed = true;
+        _catalog.StopAcceptingActivations();
+        _stopping.Cancel();
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => _reminderTable.InitializeAsync(cancellationToken);
 
@@ -62,6 +72,11 @@ internal sealed partial class SiloHost : IHostedLifecycleService, IDisposable
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        if (_crashed)
+        {
+            return;
+        }
+
         var peers = _membership.Current.ActiveSilos.Count(s => s != _membership.LocalSilo);
         LogStopping(_logger, _membership.LocalSilo, peers);
         if (peers == 0 || _membership.LocalStatus == SiloStatus.Dead)
@@ -76,6 +91,11 @@ internal sealed partial class SiloHost : IHostedLifecycleService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_crashed)
+        {
+            return;
+        }
+
         _catalog.StopAcceptingActivations();
         try
         {

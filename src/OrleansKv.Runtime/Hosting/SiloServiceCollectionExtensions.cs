@@ -42,6 +42,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(sp => new SiloRuntimeInfo(sp.GetRequiredService<Catalog>(), sp.GetRequiredService<GrainCallInvoker>(), sp.GetRequiredService<IClusterMembership>()));
         services.AddSingleton<SiloHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SiloHost>());
+        services.AddSingleton<ISiloCrashHook>(sp => sp.GetRequiredService<SiloHost>());
 
         configure(new SiloBuilder(services));
         return services;

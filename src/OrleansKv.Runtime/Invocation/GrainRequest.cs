@@ -1,4 +1,5 @@
 using System.Buffers;
+using OrleansKv.Runtime.Activations;
 
 namespace OrleansKv.Runtime;
 
@@ -20,12 +21,18 @@ public abstract class GrainRequest
 
     /// <summary>A short name for logs and metrics.</summary>
     public abstract string MethodName { get; }
+
+    /// <summary>Runs a call that arrived from another silo on a local activation and writes its result.</summary>
+    internal abstract ValueTask<ReadOnlyMemory<byte>> InvokeAndWriteAsync(ActivationData activation, CancellationToken cancellationToken);
+
+    /// <summary>Runs a streaming call that arrived from another silo; null for request–response calls.</summary>
+    internal virtual IAsyncEnumerable<ReadOnlyMemory<byte>>? InvokeStreamAndWrite(ActivationData activation, CancellationToken cancellationToken) => null;
 }
 
 /// <summary>A request–response grain call.</summary>
 /// <typeparam name="TGrain">The grain interface the call is made on.</typeparam>
 /// <typeparam name="TResult">The result.</typeparam>
-public abstract class GrainRequest<TGrain, TResult> : GrainRequest, IUntypedInvokable
+public abstract class GrainRequest<TGrain, TResult> : GrainRequest
     where TGrain : class
 {
     /// <summary>Runs the call on the grain (inside a turn, as <see cref="GrainRequest.Kind"/> says).</summary>
@@ -37,10 +44,13 @@ public abstract class GrainRequest<TGrain, TResult> : GrainRequest, IUntypedInvo
     /// <summary>Reads the result of a remote call.</summary>
     public abstract TResult ReadResult(ReadOnlySequence<byte> payload);
 
-    async ValueTask<object?> IUntypedInvokable.InvokeUntypedAsync(object grain, CancellationToken cancellationToken) =>
-        await InvokeAsync((TGrain)grain, cancellationToken).ConfigureAwait(false);
-
-    void IUntypedInvokable.WriteUntypedResult(object? result, IBufferWriter<byte> output) => WriteResult((TResult)result!, output);
+    internal sealed override async ValueTask<ReadOnlyMemory<byte>> InvokeAndWriteAsync(ActivationData activation, CancellationToken cancellationToken)
+    {
+        var result = await ActivationCalls.InvokeAsync(activation, this, cancellationToken).ConfigureAwait(false);
+        var output = new ArrayBufferWriter<byte>();
+        WriteResult(result, output);
+        return output.WrittenMemory;
+    }
 }
 
 /// <summary>A grain call whose result is a stream (<see cref="IAsyncEnumerable{T}"/>), delivered item by item.
@@ -58,12 +68,18 @@ public abstract class GrainStreamRequest<TGrain, TItem> : GrainRequest
 
     /// <summary>Reads one item of a remote stream.</summary>
     public abstract TItem ReadItem(ReadOnlySequence<byte> payload);
-}
 
-/// <summary>How the silo-to-silo server runs a decoded request without knowing its types.</summary>
-internal interface IUntypedInvokable
-{
-    ValueTask<object?> InvokeUntypedAsync(object grain, CancellationToken cancellationToken);
+    internal sealed override ValueTask<ReadOnlyMemory<byte>> InvokeAndWriteAsync(ActivationData activation, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{MethodName} is a streaming call.");
 
-    void WriteUntypedResult(object? result, IBufferWriter<byte> output);
+    internal sealed override async IAsyncEnumerable<ReadOnlyMemory<byte>> InvokeStreamAndWrite(
+        ActivationData activation, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in ActivationCalls.InvokeStreamAsync(activation, this, cancellationToken).ConfigureAwait(false))
+        {
+            var output = new ArrayBufferWriter<byte>();
+            WriteItem(item, output);
+            yield return output.WrittenMemory;
+        }
+    }
 }
