@@ -150,8 +150,9 @@ internal sealed partial class Catalog : IActivationHost
                         await existing.Activated.WaitAsync(cancellationToken).ConfigureAwait(false);
                         continue;
                     default:
+                        // Let the caller locate the grain again: after a rebalance or a hand-off it may live elsewhere.
                         await existing.Deactivated.WaitAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
+                        throw new ActivationDeactivatedException(grainId);
                 }
             }
 

@@ -17,6 +17,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
     private readonly MembershipService _membership;
     private readonly Catalog _catalog;
     private readonly ReminderService _reminders;
+    private readonly ActivationRebalancer _rebalancer;
     private readonly IReminderTable _reminderTable;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
@@ -29,6 +30,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         MembershipService membership,
         Catalog catalog,
         ReminderService reminders,
+        ActivationRebalancer rebalancer,
         IReminderTable reminderTable,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
@@ -38,6 +40,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         _membership = membership;
         _catalog = catalog;
         _reminders = reminders;
+        _rebalancer = rebalancer;
         _reminderTable = reminderTable;
         _lifetime = lifetime;
         _time = time;
@@ -66,6 +69,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         _background = Task.WhenAll(
             _membership.RunAsync(_stopping.Token),
             _reminders.RunAsync(_stopping.Token),
+            _rebalancer.RunAsync(_stopping.Token),
             CollectIdleAsync(_stopping.Token));
         LogStarted(_logger, _membership.LocalSilo, _options.ClusterId);
     }

@@ -38,4 +38,14 @@ public sealed class SiloOptions
     /// <summary>Activations retired at once during shutdown.</summary>
     [Range(1, 10_000)]
     public int ShutdownDeactivationParallelism { get; set; } = 64;
+
+    /// <summary>Move grains to a silo that joins when placement prefers it (their next call activates them there).</summary>
+    public bool RebalanceOnJoin { get; set; } = true;
+
+    /// <summary>How long after a join the grains start moving.</summary>
+    public TimeSpan RebalanceDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Activations moved at once.</summary>
+    [Range(1, 10_000)]
+    public int RebalanceParallelism { get; set; } = 16;
 }

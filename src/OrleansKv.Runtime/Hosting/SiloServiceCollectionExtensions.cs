@@ -39,6 +39,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<GrainCallInvoker>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();
         services.TryAddSingleton<ReminderService>();
+        services.TryAddSingleton<ActivationRebalancer>();
         services.TryAddSingleton(sp => new SiloRuntimeInfo(sp.GetRequiredService<Catalog>(), sp.GetRequiredService<GrainCallInvoker>(), sp.GetRequiredService<IClusterMembership>()));
         services.AddSingleton<SiloHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SiloHost>());
