@@ -5,7 +5,8 @@
 #   2. every rendered manifest validated by apiVersion/kind with npm kubernetes-models (the
 #      ServiceMonitor CRD with a schema of our own), plus cross-checks (.ci/validate-manifests.mjs);
 #   3. bad values must be refused, by the schema or by the chart's own checks, with a clear message;
-#   4. the silo environment extractor (.ci/silo-env.mjs) on the default render.
+#   4. NOTES.txt renders; every value has a comment and docs/kubernetes.md's values table is current;
+#   5. the silo environment extractor (.ci/silo-env.mjs) on the default render.
 # helm and the npm packages are fetched into the git-ignored .tools/ once and reused.
 # Prints one line per check, "helm-check: N passed, N failed", then PASS or FAIL; exits 1 on failure.
 set -euo pipefail
@@ -74,6 +75,16 @@ check_case existing-secrets "Deployment Service Service" \
 check_case embedded "Deployment PodDisruptionBudget Secret Service ServiceAccount" \
   -f "$CHART/ci/embedded-values.yaml"
 
+# The Secret's generated values differ between renders; the pod templates must not, or every
+# upgrade would restart the silos and Redis for nothing.
+workloads=(--show-only templates/deployment.yaml --show-only templates/redis/statefulset.yaml)
+if "$HELM" template kv "$CHART" "${workloads[@]}" >"$WORK/w1.yaml" 2>&1 && "$HELM" template kv "$CHART" "${workloads[@]}" >"$WORK/w2.yaml" 2>&1 \
+  && diff "$WORK/w1.yaml" "$WORK/w2.yaml" >"$WORK/wdiff.log"; then
+  ok "defaults: pod templates identical across renders (generated secrets do not roll pods)"
+else
+  bad "defaults: pod templates identical across renders" "$WORK/wdiff.log"
+fi
+
 echo "== bad values are refused"
 must_refuse "replicaCount=-1" "replicaCount" --set replicaCount=-1
 must_refuse "3 replicas without Redis" "replicaCount=3 needs Redis" --set redis.enabled=false
@@ -95,6 +106,7 @@ must_refuse "both JWT key kinds" "set only one of auth.jwt.signingKey" --set aut
 must_refuse "both PDB fields" "set exactly one of podDisruptionBudget" --set podDisruptionBudget.minAvailable=2
 must_refuse "clashing container ports" "must all differ" --set ports.grpc=3000
 must_refuse "clashing service ports" "service.httpPort and service.grpcPort must differ" --set service.grpcPort=3000
+must_refuse "extraEnv overriding a chart setting" "extraEnv sets REDIS_URL" --set 'extraEnv[0].name=REDIS_URL' --set 'extraEnv[0].value=x:6379'
 must_refuse "HPA max below min" "autoscaling.maxReplicas=2 is below" --set autoscaling.enabled=true --set autoscaling.maxReplicas=2
 
 echo "== NOTES.txt"
@@ -120,6 +132,13 @@ check_notes defaults "get secret kv-orleans-kv -o jsonpath='{.data.admin-token}'
 check_notes embedded "WARNING: its data is in an emptyDir" --set redis.enabled=false --set replicaCount=1
 check_notes load-balancer "status.loadBalancer.ingress" --set service.type=LoadBalancer
 check_notes existing-secret "get secret kv-auth -o jsonpath='{.data.admin}'" -f "$CHART/ci/existing-secrets-values.yaml"
+
+echo "== documentation"
+if node "$REPO_ROOT/.ci/values-table.mjs" --check "$REPO_ROOT/docs/kubernetes.md" >"$WORK/table.log" 2>&1; then
+  ok "values.yaml comments and docs/kubernetes.md: $(cat "$WORK/table.log")"
+else
+  bad "values.yaml comments and docs/kubernetes.md" "$WORK/table.log"
+fi
 
 echo "== silo environment"
 env_json="$WORK/silo-env.json"

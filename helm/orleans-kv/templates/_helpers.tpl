@@ -132,6 +132,11 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 {{- end }}
 {{- end }}
 
+{{/* The values the chart's Secret is made from (generated values stay the same across upgrades). */}}
+{{- define "orleans-kv.secretInputs" -}}
+{{- toJson (dict "auth" .Values.auth "redis" (pick .Values.redis "enabled" "url" "existingSecret" "existingSecretKey" "auth" "port")) }}
+{{- end }}
+
 {{/* ---------------------------------------------------------- validation */}}
 
 {{/* Checks that span several values (the schema checks each value alone). Fails with one clear line. */}}
@@ -169,6 +174,12 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 {{- $minSet := ne (toString .Values.podDisruptionBudget.minAvailable) "" }}
 {{- if and .Values.podDisruptionBudget.enabled (eq $maxSet $minSet) }}
 {{- fail "orleans-kv: set exactly one of podDisruptionBudget.maxUnavailable and podDisruptionBudget.minAvailable; leave the other empty." }}
+{{- end }}
+{{- $chartEnv := list "BIND_ADDRESS" "HTTP_PORT" "GRPC_PORT" "SILO_PORT" "ADVERTISED_HOST" "CLUSTER_ID" "DATA_DIR" "LOG_LEVEL" "MAX_VALUE_BYTES" "REDIS_URL" "DURABILITY" "ADMIN_TOKEN" "JWT_SIGNING_KEY" "JWT_PUBLIC_KEY_FILE" "JWT_ISSUER" "JWT_AUDIENCE" "TOKEN" }}
+{{- range .Values.extraEnv }}
+{{- if has .name $chartEnv }}
+{{- fail (printf "orleans-kv: extraEnv sets %s, which the chart sets itself; use its value in values.yaml instead (see docs/kubernetes.md)." .name) }}
+{{- end }}
 {{- end }}
 {{- $ports := list (int .Values.ports.http) (int .Values.ports.grpc) (int .Values.ports.silo) }}
 {{- if ne (len ($ports | uniq)) 3 }}
