@@ -10,6 +10,7 @@
 # helm and the npm packages are fetched into the git-ignored .tools/ once and reused.
 # Prints one line per check, "helm-check: N passed, N failed", then PASS or FAIL; exits 1 on failure.
 set -euo pipefail
+# shellcheck source=helm-tools.sh
 source "$(dirname "${BASH_SOURCE[0]}")/helm-tools.sh"
 
 CHART="$REPO_ROOT/helm/orleans-kv"
@@ -142,17 +143,20 @@ fi
 
 echo "== silo environment"
 env_json="$WORK/silo-env.json"
+# What the default render must give the silo (JavaScript, run by node on silo-env.mjs' output).
+read -r -d '' env_checks <<'JS' || true
+const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const want = { BIND_ADDRESS: "0.0.0.0", HTTP_PORT: "3000", GRPC_PORT: "50051", SILO_PORT: "11111", DATA_DIR: "/data", ADMIN_TOKEN: "ci-admin-token-0123456789" };
+for (const [k, v] of Object.entries(want)) if (d.env[k] !== v) throw new Error(`${k} is ${JSON.stringify(d.env[k])}, want ${v}`);
+if (d.env.ADVERTISED_HOST?.fieldRef !== "status.podIP") throw new Error("ADVERTISED_HOST is not the pod IP");
+if (!/^kv-orleans-kv-redis:6379,password=\S+$/.test(d.env.REDIS_URL)) throw new Error(`REDIS_URL is ${d.env.REDIS_URL}`);
+if (d.refs.REDIS_URL?.secretKeyRef?.key !== "redis-url") throw new Error("REDIS_URL is not marked as a secretKeyRef");
+console.log(`${Object.keys(d.env).length} variables: ${Object.keys(d.env).join(" ")}`);
+JS
 if "$HELM" template kv "$CHART" --set auth.adminToken=ci-admin-token-0123456789 2>"$WORK/env.log" \
   | node "$REPO_ROOT/.ci/silo-env.mjs" >"$env_json" 2>>"$WORK/env.log" \
-  && node -e '
-    const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const want = { BIND_ADDRESS: "0.0.0.0", HTTP_PORT: "3000", GRPC_PORT: "50051", SILO_PORT: "11111", DATA_DIR: "/data", ADMIN_TOKEN: "ci-admin-token-0123456789" };
-    for (const [k, v] of Object.entries(want)) if (d.env[k] !== v) throw new Error(`${k} is ${JSON.stringify(d.env[k])}, want ${v}`);
-    if (d.env.ADVERTISED_HOST?.fieldRef !== "status.podIP") throw new Error("ADVERTISED_HOST is not the pod IP");
-    if (!/^kv-orleans-kv-redis:6379,password=\S+$/.test(d.env.REDIS_URL)) throw new Error(`REDIS_URL is ${d.env.REDIS_URL}`);
-    if (d.refs.REDIS_URL?.secretKeyRef?.key !== "redis-url") throw new Error("REDIS_URL is not marked as a secretKeyRef");
-  ' "$env_json" 2>>"$WORK/env.log"; then
-  ok "silo-env.mjs: $(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(d.env).length + " variables: " + Object.keys(d.env).join(" "))' "$env_json")"
+  && node -e "$env_checks" "$env_json" >"$WORK/env.out" 2>>"$WORK/env.log"; then
+  ok "silo-env.mjs: $(cat "$WORK/env.out")"
 else
   bad "silo-env.mjs" "$WORK/env.log"
 fi

@@ -5,6 +5,7 @@
 # Add --no-resolve to keep secretKeyRef entries as markers instead of their rendered values.
 # Fetches helm and the npm packages into .tools/ on first use (needs npm).
 set -euo pipefail
+# shellcheck source=helm-tools.sh
 source "$(dirname "${BASH_SOURCE[0]}")/helm-tools.sh"
 trap cleanup_helm_home EXIT
 
