@@ -9,6 +9,7 @@ public sealed partial class NamespaceGrain
     {
         ThrowIfBroken();
         ArgumentNullException.ThrowIfNull(operations);
+        _metrics.Operation("batch");
         if (operations.Count > KeyRules.MaxBatchOperations)
         {
             throw new ArgumentException($"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {operations.Count}.", nameof(operations));

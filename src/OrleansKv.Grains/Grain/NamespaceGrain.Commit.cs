@@ -69,6 +69,7 @@ public sealed partial class NamespaceGrain
             }
             catch (Exception ex)
             {
+                _metrics.CommitOutcome("failed");
                 LogCommitFailed(_logger, ex, _ns);
                 Break(batch, ex is NamespaceStoreException ? ex : new NamespaceStoreException("The namespace store failed to commit.", ex));
                 return;
@@ -76,11 +77,14 @@ public sealed partial class NamespaceGrain
 
             if (status == CommitStatus.Fenced)
             {
+                _metrics.CommitOutcome("fenced");
                 LogFenced(_logger, _ns, _epoch);
                 Break(batch, new StaleActivationException(GrainId));
                 return;
             }
 
+            _metrics.CommitOutcome("committed");
+            _metrics.Committed(batch.Count);
             ApplyCommitted(batch);
             await AfterCommitAsync().ConfigureAwait(false);
             foreach (var unit in batch)

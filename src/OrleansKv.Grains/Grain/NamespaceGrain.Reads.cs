@@ -9,6 +9,7 @@ public sealed partial class NamespaceGrain
     {
         ThrowIfBroken();
         Validate(key);
+        _metrics.Operation("get");
         StoredEntry? entry;
         object? loadToken;
         lock (_sync)
@@ -28,6 +29,7 @@ public sealed partial class NamespaceGrain
     {
         ThrowIfBroken();
         ArgumentNullException.ThrowIfNull(query);
+        _metrics.Operation("list");
 
         // Writes acknowledged before the listing started are visible to it.
         await WaitForStagedAsync().ConfigureAwait(false);

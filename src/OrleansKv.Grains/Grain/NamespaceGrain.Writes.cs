@@ -10,6 +10,7 @@ public sealed partial class NamespaceGrain
         ThrowIfBroken();
         ArgumentNullException.ThrowIfNull(command);
         Validate(command.Key);
+        _metrics.Operation("put");
         ValidateValue(command.Value);
         var hash = command.Sha256 is { Length: 32 } known ? known : SHA256.HashData(command.Value);
         await ApplyBackPressureAsync().ConfigureAwait(false);
@@ -35,6 +36,7 @@ public sealed partial class NamespaceGrain
     {
         ThrowIfBroken();
         Validate(key);
+        _metrics.Operation("delete");
         var current = await CurrentForWriteAsync(key, cancellationToken).ConfigureAwait(false);
         var live = current is not null && !current.IsExpiredAt(NowMs);
         if (ifMatch is not null && !ConditionsHold(live ? current : null, ifMatch, ifNoneMatch: false))

@@ -25,6 +25,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     private readonly INamespaceStore _store;
     private readonly NamespaceGrainOptions _options;
     private readonly ILogger<NamespaceGrain> _logger;
+    private readonly NamespaceMetrics _metrics;
     private readonly Lock _sync = new();
     private readonly Dictionary<string, PendingWrite> _overlay = new(StringComparer.Ordinal);
     private readonly EntryCache _cache;
@@ -36,9 +37,10 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     private long _totalBytes;
     private Exception? _broken;
 
-    public NamespaceGrain(INamespaceStore store, IOptions<NamespaceGrainOptions> options, ILogger<NamespaceGrain> logger)
+    public NamespaceGrain(INamespaceStore store, IOptions<NamespaceGrainOptions> options, NamespaceMetrics metrics, ILogger<NamespaceGrain> logger)
     {
         _store = store;
+        _metrics = metrics;
         _options = options.Value;
         _logger = logger;
         _cache = new EntryCache(_options.CacheMaxEntries, _options.CacheMaxBytes, _options.CacheMaxValueBytes);
@@ -53,10 +55,12 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         _keyCount = snapshot.KeyCount;
         _totalBytes = snapshot.TotalBytes;
         await StartTtlAsync(cancellationToken).ConfigureAwait(false);
+        _metrics.Activated(this);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _metrics.Deactivated(this);
         _ttlTimer?.Dispose();
         await DrainCommitsAsync().ConfigureAwait(false);
         if (_broken is null)
@@ -68,9 +72,18 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     public ValueTask<NamespaceStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfBroken();
-        lock (_sync)
+        return ValueTask.FromResult(Stats);
+    }
+
+    /// <summary>Committed counts, read without a call (metrics).</summary>
+    internal NamespaceStats Stats
+    {
+        get
         {
-            return ValueTask.FromResult(new NamespaceStats(_keyCount, _totalBytes, _committedRevision));
+            lock (_sync)
+            {
+                return new NamespaceStats(_keyCount, _totalBytes, _committedRevision);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansKv.Runtime;
 
 namespace OrleansKv.Grains;
@@ -13,6 +14,7 @@ public static class NamespaceGrainSiloExtensions
     public static SiloBuilder AddNamespaceGrains(this SiloBuilder silo, Action<NamespaceGrainOptions>? configure = null)
     {
         var options = silo.Services.AddOptions<NamespaceGrainOptions>().BindConfiguration("Namespaces");
+        silo.Services.TryAddSingleton<NamespaceMetrics>();
         if (configure is not null)
         {
             options.Configure(configure);

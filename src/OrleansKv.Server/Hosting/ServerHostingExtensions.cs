@@ -10,6 +10,7 @@ using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Health;
+using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Rest;
 using OrleansKv.Server.Tokens;
 
@@ -55,7 +56,11 @@ public static class ServerHostingExtensions
         services.AddOrleansKvSilo(silo =>
         {
             silo.AddNamespaceGrains(o => o.MaxValueBytes = options.MaxValueBytes);
-            if (!options.IsClustered)
+            if (options.IsClustered)
+            {
+                silo.UseSiloNetworking();
+            }
+            else
             {
                 silo.UseLocalhostClustering(Path.Combine(options.DataDirectory, "reminders.db"));
             }
@@ -84,12 +89,17 @@ public static class ServerHostingExtensions
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
+        services.AddKvMetrics();
         return builder;
     }
 
     /// <summary>The middleware: errors as JSON, authentication, authorization.</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
+        // Start listening to instruments now, not at the first scrape, so nothing before it is lost.
+        app.Services.GetRequiredService<PrometheusScraper>();
+        app.UseRouting();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         var errors = app.Services.GetRequiredService<ApiExceptionHandler>();
         app.Use(async (context, next) =>
         {
@@ -117,7 +127,6 @@ public static class ServerHostingExtensions
                 await ApiErrors.WriteAsync(context.HttpContext, status, code, message);
             }
         });
-        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -128,6 +137,7 @@ public static class ServerHostingExtensions
     {
         var rest = app.MapGroup(string.Empty).WithMetadata(new ListenerMetadata(Listener.Http));
         rest.MapHealthApi();
+        rest.MapMetrics();
         rest.MapTokensApi();
         rest.MapKvApi();
         rest.MapKeysApi();

@@ -10,8 +10,7 @@ public sealed record ApiError(string Error, string Code);
 /// <summary>Builds error answers: <c>{"error": "...", "code": "..."}</c> with the right status.</summary>
 public static class ApiErrors
 {
-    public static IResult Result(int status, string code, string message) =>
-        TypedResults.Json(new ApiError(message, code), ServerJsonContext.Api.ApiError, statusCode: status);
+    public static IResult Result(int status, string code, string message) => new ErrorResult(status, new ApiError(message, code));
 
     public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, message);
 
@@ -32,8 +31,21 @@ public static class ApiErrors
             return;
         }
 
+        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = code;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(message, code), ServerJsonContext.Api.ApiError, context.RequestAborted);
+    }
+
+    /// <summary>Writes the error body and leaves its code for the request metrics.</summary>
+    private sealed class ErrorResult(int status, ApiError error) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Items[Metrics.ServerMetrics.ErrorCodeItem] = error.Code;
+            return TypedResults.Json(error, ServerJsonContext.Api.ApiError, statusCode: status).ExecuteAsync(httpContext);
+        }
     }
 }

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using OrleansKv.Grpc;
+using OrleansKv.Server.Hosting;
+using OrleansKv.Server.Rest;
+
+namespace OrleansKv.Server.Metrics;
+
+/// <summary>
+/// Times every request and records it by protocol (rest, grpc, silo), route label and status (the HTTP
+/// status, or for gRPC the grpc-status), and counts error answers by code.
+/// </summary>
+internal sealed class RequestMetricsMiddleware(RequestDelegate next, ServerMetrics metrics)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Record(context, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private void Record(HttpContext context, TimeSpan elapsed)
+    {
+        var endpoint = context.GetEndpoint();
+        var grpcMethod = endpoint?.Metadata.GetMetadata<GrpcMethodInfo>();
+        var listener = endpoint?.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
+        var protocol = listener switch
+        {
+            Listener.Silo => "silo",
+            Listener.Grpc => "grpc",
+            _ when grpcMethod is not null || GrpcProtocol.IsGrpcContentType(context.Request.ContentType) => "grpc",
+            _ => "rest",
+        };
+        var route = grpcMethod?.MetricsLabel ?? endpoint?.Metadata.GetMetadata<RouteLabel>()?.Name ?? "unmatched";
+        string status;
+        if (protocol is "grpc" or "silo")
+        {
+            var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+            status = trailers?["grpc-status"].ToString() is { Length: > 0 } fromTrailers
+                ? fromTrailers
+                : context.Response.Headers["grpc-status"].ToString() is { Length: > 0 } fromHeaders ? fromHeaders : "0";
+            if (status != "0")
+            {
+                metrics.Error(protocol, GrpcStatusName(status));
+            }
+        }
+        else
+        {
+            status = context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+            if (context.Items.TryGetValue(ServerMetrics.ErrorCodeItem, out var code) && code is string errorCode)
+            {
+                metrics.Error(protocol, errorCode);
+            }
+        }
+
+        metrics.Request(protocol, route, status, elapsed);
+    }
+
+    private static string GrpcStatusName(string status) =>
+        int.TryParse(status, CultureInfo.InvariantCulture, out var code) && Enum.IsDefined((StatusCode)code) ? ((StatusCode)code).ToString() : status;
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using OrleansKv.Tests.Infrastructure;
+
+namespace OrleansKv.Tests.Metrics;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task MetricsParseWithAPrometheusParserAndCountWhatHappened()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var client = server.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            (await client.PostAsync($"/m{i}", new StringContent("{\"value\":\"v\"}"))).EnsureSuccessStatusCode();
+            (await client.GetAsync($"/m{i}")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/absent")).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = client.BaseAddress };
+        var text = await anonymous.GetStringAsync("/metrics");
+
+        var families = ParseWithPrometheusClient(text);
+        Assert.Equal(5, Sample(families, "kv_storage_keys_total", []));
+        Assert.Equal(5, Sample(families, "kv_storage_ops_total", new() { ["operation"] = "put" }));
+        Assert.Equal(6, Sample(families, "kv_storage_ops_total", new() { ["operation"] = "get" }));
+        Assert.Equal(5, Sample(families, "kv_request_duration_seconds_count", new() { ["protocol"] = "rest", ["route"] = "root_set", ["status"] = "200" }));
+        Assert.Equal(1, Sample(families, "kv_errors_total", new() { ["protocol"] = "rest", ["code"] = "not_found" }));
+        Assert.Equal(1, Sample(families, "kv_cluster_size", []));
+        Assert.True(Sample(families, "kv_grain_activations", []) >= 1);
+        Assert.True(Sample(families, "kv_group_commit_batch_size_count", []) >= 1);
+        Assert.True(Sample(families, "process_working_set_bytes", []) > 0);
+        Assert.True(Sample(families, "dotnet_gc_collections_total", new() { ["generation"] = "gen0" }) >= 0);
+    }
+
+    /// <summary>Parses the exposition with Debian's python3-prometheus-client and returns every sample as JSON.</summary>
+    private static List<JsonElement> ParseWithPrometheusClient(string text)
+    {
+        const string Script = """
+            import json, sys
+            from prometheus_client.parser import text_string_to_metric_families
+            out = []
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                for s in family.samples:
+                    out.append({"name": s.name, "labels": s.labels, "value": s.value, "type": family.type})
+            print(json.dumps(out))
+            """;
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Script);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(text);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "the Prometheus parser rejected the exposition: " + errors);
+        return JsonSerializer.Deserialize<List<JsonElement>>(output)!;
+    }
+
+    private static double Sample(List<JsonElement> samples, string name, Dictionary<string, string> labels)
+    {
+        var match = samples.Where(s => s.GetProperty("name").GetString() == name
+            && labels.All(l => s.GetProperty("labels").TryGetProperty(l.Key, out var v) && v.GetString() == l.Value)).ToList();
+        Assert.True(match.Count > 0, $"no sample {name} with {string.Join(",", labels)}");
+        return match.Sum(s => s.GetProperty("value").GetDouble());
+    }
+}
