@@ -42,9 +42,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("DATA_DIR must be set when REDIS_URL is not.");
         }
 
-        if (options.IsClustered && !RedisUrlLooksValid(options.RedisUrl!))
+        if (options.IsClustered && !RedisUrl.TryNormalize(options.RedisUrl, out _, out var redisProblem))
         {
-            failures.Add("REDIS_URL is not a Redis connection string (host:port[,option=value...] or redis://[user:password@]host:port[/db]).");
+            failures.Add(redisProblem!);
         }
 
         if (options.AdminToken is { Length: > 0 and < 16 })
@@ -76,16 +76,5 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         {
             failures.Add($"{setting} must be between 1 and 65535, not {port}.");
         }
-    }
-
-    private static bool RedisUrlLooksValid(string url)
-    {
-        if (url.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
-        {
-            return Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host);
-        }
-
-        var first = url.Split(',')[0].Trim();
-        return first.Length > 0 && !first.Contains(' ', StringComparison.Ordinal) && !first.Contains('=', StringComparison.Ordinal);
     }
 }
