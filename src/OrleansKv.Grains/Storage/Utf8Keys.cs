@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace OrleansKv.Grains.Storage.Sqlite;
+namespace OrleansKv.Grains.Storage;
 
 /// <summary>
-/// Keys are stored as BLOBs of their UTF-8 bytes, so SQLite's memcmp ordering is the byte order the
-/// listing contract promises. Range bounds are computed here, in bytes.
+/// Keys are stored as their UTF-8 bytes (SQLite BLOBs, Redis sorted-set members), so the backend's memcmp
+/// ordering is the byte order the listing contract promises. Range bounds are computed here, in bytes.
 /// </summary>
 internal static class Utf8Keys
 {
