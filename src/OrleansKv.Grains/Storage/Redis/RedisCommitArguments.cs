@@ -1,0 +1,116 @@
+using StackExchange.Redis;
+
+namespace OrleansKv.Grains.Storage.Redis;
+
+/// <summary>
+/// Turns a <see cref="CommitBatch"/> into the KEYS and ARGV of <see cref="RedisScripts.Commit"/>:
+/// <list type="bullet">
+/// <item>KEYS: [1] meta, [2] index, [3] TTL set, then one entry hash per mutation.</item>
+/// <item>ARGV: [1] epoch, [2] expected revision, [3] new revision, [4] native-expiry grace in ms, then per mutation
+/// either <c>P, key, value, content type, has content type (1/0), sha256, version, created, updated, expires ('' = none)</c>
+/// or <c>D, key</c>. Keys and values travel as raw bytes.</item>
+/// </list>
+/// Only the last mutation of each key is sent: applying it alone leaves the same entries and the same stats as
+/// applying every mutation in order ("a later write to the same key wins"), and a 16 MiB value overwritten in the
+/// same batch is not shipped twice.
+/// </summary>
+internal static class RedisCommitArguments
+{
+    private const int PutArgs = 10;
+    private const int DeleteArgs = 2;
+    private static readonly RedisValue PutKind = "P";
+    private static readonly RedisValue DeleteKind = "D";
+    private static readonly RedisValue True = "1";
+    private static readonly RedisValue False = "0";
+
+    /// <summary>Validates the batch as <see cref="INamespaceStore.CommitAsync"/> documents and builds the arguments.</summary>
+    /// <exception cref="ArgumentException">A mutation is malformed or the revisions do not advance.</exception>
+    public static (RedisKey[] Keys, RedisValue[] Args) Build(RedisNamespaceKeys keys, CommitBatch batch, long graceMs)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(batch.Mutations, nameof(batch));
+        if (batch.NewRevision <= batch.ExpectedRevision)
+        {
+            throw new ArgumentException("NewRevision must be greater than ExpectedRevision.", nameof(batch));
+        }
+
+        var mutations = batch.Mutations;
+        var last = new Dictionary<string, int>(mutations.Count, StringComparer.Ordinal);
+        for (var i = 0; i < mutations.Count; i++)
+        {
+            Validate(mutations[i], i, nameof(batch));
+            last[mutations[i].Key] = i;
+        }
+
+        var argCount = 4;
+        foreach (var index in last.Values)
+        {
+            argCount += mutations[index].Kind == MutationKind.Put ? PutArgs : DeleteArgs;
+        }
+
+        var redisKeys = new RedisKey[3 + last.Count];
+        var args = new RedisValue[argCount];
+        redisKeys[0] = keys.Meta;
+        redisKeys[1] = keys.Index;
+        redisKeys[2] = keys.Ttl;
+        args[0] = batch.Epoch;
+        args[1] = batch.ExpectedRevision;
+        args[2] = batch.NewRevision;
+        args[3] = graceMs;
+
+        var k = 3;
+        var a = 4;
+        for (var i = 0; i < mutations.Count; i++)
+        {
+            var mutation = mutations[i];
+            if (last[mutation.Key] != i)
+            {
+                continue;
+            }
+
+            var keyBytes = Utf8Keys.Encode(mutation.Key, nameof(batch));
+            redisKeys[k++] = keys.Entry(keyBytes);
+            if (mutation.Kind == MutationKind.Delete)
+            {
+                args[a++] = DeleteKind;
+                args[a++] = keyBytes;
+                continue;
+            }
+
+            var entry = mutation.Entry!;
+            args[a++] = PutKind;
+            args[a++] = keyBytes;
+            args[a++] = entry.Value;
+            args[a++] = entry.ContentType ?? string.Empty;
+            args[a++] = entry.ContentType is null ? False : True;
+            args[a++] = entry.Sha256;
+            args[a++] = entry.Version;
+            args[a++] = entry.CreatedAt;
+            args[a++] = entry.UpdatedAt;
+            args[a++] = entry.ExpiresAt is { } expires ? expires : RedisValue.EmptyString;
+        }
+
+        return (redisKeys, args);
+    }
+
+    private static void Validate(EntryMutation mutation, int index, string paramName)
+    {
+        if (mutation.Key is null)
+        {
+            throw new ArgumentException($"Mutation {index} has no key.", paramName);
+        }
+
+        if (mutation.Kind == MutationKind.Put)
+        {
+            if (mutation.Entry is not { } entry || !string.Equals(entry.Key, mutation.Key, StringComparison.Ordinal)
+                || entry.Value is null || entry.Sha256 is null)
+            {
+                throw new ArgumentException($"Mutation {index} is a Put without a complete entry for its key.", paramName);
+            }
+        }
+        else if (mutation.Kind != MutationKind.Delete)
+        {
+            throw new ArgumentException($"Mutation {index} has an unknown kind {mutation.Kind}.", paramName);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using StackExchange.Redis;
+
+namespace OrleansKv.Grains.Storage.Redis;
+
+/// <summary>Turns Redis client failures into the one exception type that may cross a grain call.</summary>
+internal static class RedisErrors
+{
+    /// <summary>True for the failures of the backend (connection, timeout, server error) that are wrapped.</summary>
+    public static bool IsBackendFailure(Exception exception) =>
+        exception is RedisException or RedisCommandException or TimeoutException;
+
+    /// <summary>Wraps <paramref name="exception"/>; <paramref name="operation"/> completes "could not …".</summary>
+    public static NamespaceStoreException Wrap(Exception exception, string operation, TimeSpan timeout) => exception switch
+    {
+        NamespaceStoreException already => already,
+        RedisConnectionException connection => new NamespaceStoreException(
+            $"The Redis store could not {operation}: no usable connection to Redis ({connection.FailureType}). {connection.Message}", connection),
+        RedisTimeoutException redisTimeout => new NamespaceStoreException(
+            $"The Redis store could not {operation}: Redis did not answer in time; the outcome is unknown. {redisTimeout.Message}", redisTimeout),
+        TimeoutException timeoutException => new NamespaceStoreException(
+            $"The Redis store could not {operation}: Redis did not answer within {timeout.TotalMilliseconds:0} ms; the outcome is unknown.", timeoutException),
+        RedisServerException server => new NamespaceStoreException(
+            $"The Redis store could not {operation}: Redis replied with an error: {server.Message}", server),
+        _ => new NamespaceStoreException(
+            $"The Redis store could not {operation}: {exception.GetType().Name}: {exception.Message}", exception),
+    };
+}
