@@ -21,7 +21,7 @@ public sealed class RedisStoreOptions
 
     /// <summary>
     /// Supplies an existing connection instead of <see cref="ConfigurationString"/>, e.g. the one multiplexer a silo
-    /// shares between this store and its Redis cluster providers. Called once, on first use.
+    /// shares between this store and its Redis cluster providers. Called on first use (and again only after it threw).
     /// </summary>
     public Func<IConnectionMultiplexer>? CreateMultiplexer { get; set; }
 
