@@ -105,7 +105,10 @@ public sealed partial class NamespaceGrain
         {
             foreach (var item in expired)
             {
-                if (_overlay.ContainsKey(item.Key) || (_cache.TryGet(item.Key, out var cached) && cached?.Version != item.Version))
+                // Skip a key with a staged write (it replaces the row) or a newer committed entry. A version of 0
+                // means the backend already dropped the row itself (Redis native expiry): clean up its traces.
+                if (_overlay.ContainsKey(item.Key)
+                    || (item.Version != 0 && _cache.TryGet(item.Key, out var cached) && cached is not null && cached.Version != item.Version))
                 {
                     continue;
                 }
