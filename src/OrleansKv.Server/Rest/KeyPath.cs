@@ -18,7 +18,11 @@ internal static class KeyPath
     {
         key = string.Empty;
         error = null;
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        // Kestrel always sets the raw target; a server that does not (TestServer) leaves it empty, and then the
+        // routed path, re-escaped (it keeps %2F escaped), is the best there is.
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } target
+            ? target
+            : context.Request.PathBase.Add(context.Request.Path).ToUriComponent();
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? raw[..query] : raw;
         if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
