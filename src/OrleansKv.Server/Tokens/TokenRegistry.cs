@@ -63,7 +63,8 @@ internal sealed class TokenRegistry
 
         var entry = await System.GetAsync(ByHash + hash, cancellationToken);
         var record = entry is null ? null : JsonSerializer.Deserialize(entry.Value, ServerJsonContext.Api.TokenRecord);
-        var principal = record is null || record.ExpiresAt <= _time.GetUtcNow()
+        var utcNow = _time.GetUtcNow();
+        var principal = record is null || record.ExpiresAt <= utcNow
             ? null
             : new KvPrincipal(record.Namespace, KvPrincipal.ParseScopes(record.Scopes), record.Id);
         if (_cache.Count > 100_000)
@@ -71,7 +72,9 @@ internal sealed class TokenRegistry
             _cache.Clear();
         }
 
-        _cache[hash] = (principal, now + (long)(CacheFor.TotalSeconds * _time.TimestampFrequency));
+        // Never cache a token past its expiry: it must stop working when it expires, not up to CacheFor later.
+        var cacheFor = principal is not null && record!.ExpiresAt - utcNow is { } untilExpiry && untilExpiry < CacheFor ? untilExpiry : CacheFor;
+        _cache[hash] = (principal, now + (long)(cacheFor.TotalSeconds * _time.TimestampFrequency));
         return principal;
     }
 
