@@ -39,7 +39,12 @@ internal static class TokensApi
             return ApiErrors.BadRequest("malformed_json", $"The body must be {{\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}}: {ex.Message}");
         }
 
-        var ns = request?.Namespace ?? caller.Namespace;
+        if (request is null)
+        {
+            return ApiErrors.BadRequest("malformed_json", "The body must be a JSON object {\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}, not null.");
+        }
+
+        var ns = request.Namespace ?? caller.Namespace;
         if (!KeyRules.IsValidNamespace(ns))
         {
             return ApiErrors.BadRequest("invalid_namespace", "namespace must be 1–128 characters of A–Z, a–z, 0–9, '.', '_' or '-', starting with a letter or digit.");
@@ -50,8 +55,8 @@ internal static class TokensApi
             return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This credential manages tokens of its own namespace only.");
         }
 
-        var names = request!.Scopes ?? ["read", "write"];
-        var scopes = KvPrincipal.ParseScopes(names);
+        var names = request.Scopes ?? ["read", "write"];
+        var scopes = names.Any(string.IsNullOrWhiteSpace) ? KvScopes.None : KvPrincipal.ParseScopes(names);
         if (names.Length == 0 || scopes == KvScopes.None || KvPrincipal.ScopeNames(scopes).Length != names.Distinct(StringComparer.OrdinalIgnoreCase).Count())
         {
             return ApiErrors.BadRequest("invalid_scopes", "scopes must be a non-empty list drawn from \"read\", \"write\" and \"admin\".");
