@@ -49,6 +49,11 @@ internal static class BatchApi
             return ApiErrors.BadRequest("batch_too_large", $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {requests.Length}.");
         }
 
+        if (Array.IndexOf(requests, null) is var hole and >= 0)
+        {
+            return ApiErrors.BadRequest("malformed_json", $"Operation {hole} is null; every operation is a JSON object.");
+        }
+
         var operations = new BatchOperation[requests.Length];
         for (var i = 0; i < requests.Length; i++)
         {
