@@ -30,9 +30,17 @@ internal static class KeyPath
             path = absolute.AbsolutePath;
         }
 
+        // Kestrel resolves '.' and '..' segments (also %2E-encoded ones) before routing, so the route chosen and
+        // the key read from the raw target would disagree; refuse rather than guess.
+        if (HasDotSegment(path))
+        {
+            error = ApiErrors.BadRequest("invalid_key", "The path has a '.' or '..' segment, which HTTP resolves away; to use one in a key, encode the slashes around it as %2F.");
+            return false;
+        }
+
         if (!path.StartsWith(prefix, StringComparison.Ordinal))
         {
-            error = ApiErrors.NotFound("Unknown route.");
+            error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such route.");
             return false;
         }
 
@@ -95,6 +103,20 @@ internal static class KeyPath
         {
             return false;
         }
+    }
+
+    private static bool HasDotSegment(ReadOnlySpan<char> path)
+    {
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment.Length is > 0 and <= 6 && TryDecode(segment, out var decoded) && decoded is "." or "..")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
