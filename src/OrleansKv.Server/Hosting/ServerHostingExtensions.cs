@@ -142,8 +142,7 @@ public static class ServerHostingExtensions
         rest.MapKvApi();
         rest.MapKeysApi();
         rest.MapBatchApi();
-        rest.Map("/v1/{**rest}", () => ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such /v1 route."))
-            .AllowAnonymous().WithMetadata(new RouteLabel("unknown"), new AnonymousRoute());
+        rest.MapUnknownV1Route();
         rest.MapRootKvApi();
         return app;
     }
