@@ -54,6 +54,38 @@ public sealed class KvServerFactory : WebApplicationFactory<Program>
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>
+    /// Sends a request with an exact request target, as Kestrel would see it from a raw HTTP client:
+    /// <paramref name="rawTarget"/> is what the key routes parse; <paramref name="routedPath"/> (default: the raw
+    /// path) is what routing sees, i.e. Kestrel's decoded and dot-segment-resolved path.
+    /// </summary>
+    public async Task<RawResponse> SendRawTargetAsync(string method, string rawTarget, string? token, string? body = null, string? routedPath = null)
+    {
+        var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var path = routedPath ?? (query >= 0 ? rawTarget[..query] : rawTarget);
+        var context = await Server.SendAsync(c =>
+        {
+            c.Request.Method = method;
+            c.Request.Path = new Microsoft.AspNetCore.Http.PathString(path);
+            c.Request.QueryString = query >= 0 ? new Microsoft.AspNetCore.Http.QueryString(rawTarget[query..]) : default;
+            c.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = rawTarget;
+            if (token is not null)
+            {
+                c.Request.Headers.Authorization = "Bearer " + token;
+            }
+
+            if (body is not null)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                c.Request.ContentType = "application/json";
+                c.Request.ContentLength = bytes.Length;
+                c.Request.Body = new MemoryStream(bytes);
+            }
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        return new RawResponse(context.Response.StatusCode, await reader.ReadToEndAsync(), context.Response.ContentType);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("DATA_DIR", _data.Path);
