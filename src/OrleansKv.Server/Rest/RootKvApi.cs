@@ -56,7 +56,8 @@ internal static class RootKvApi
         }
 
         var max = options.Value.MaxValueBytes;
-        var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, checked((max * 6) + 65536), "request body", context.RequestAborted);
+        // JSON may escape each value byte as \uXXXX (6 characters); at the largest MAX_VALUE_BYTES that exceeds an int.
+        var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, (int)Math.Min(int.MaxValue - 1, (max * 6L) + 65536), "request body", context.RequestAborted);
         if (body is null)
         {
             return tooLarge!;

@@ -22,6 +22,15 @@ public sealed class KvServerFactory : WebApplicationFactory<Program>
     public const int MaxValueBytes = 64 * 1024;
 
     private readonly TempDirectory _data = new();
+    private readonly IReadOnlyDictionary<string, string> _overrides;
+
+    public KvServerFactory()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A server with some settings changed (configuration keys named like the environment variables).</summary>
+    internal KvServerFactory(IReadOnlyDictionary<string, string> overrides) => _overrides = overrides;
 
     public string DataDirectory => _data.Path;
 
@@ -93,6 +102,10 @@ public sealed class KvServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("ADMIN_TOKEN", AdminToken);
         builder.UseSetting("MAX_VALUE_BYTES", MaxValueBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOG_LEVEL", "Warning");
+        foreach (var (name, value) in _overrides)
+        {
+            builder.UseSetting(name, value);
+        }
     }
 
     protected override void Dispose(bool disposing)
