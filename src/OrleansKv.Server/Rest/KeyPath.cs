@@ -38,7 +38,8 @@ internal static class KeyPath
             return false;
         }
 
-        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        // Routing matches literal segments case-insensitively, so /V1/KV/k reached this route.
+        if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such route.");
             return false;

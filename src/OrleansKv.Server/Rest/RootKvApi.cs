@@ -109,7 +109,8 @@ internal static class RootKvApi
         var path = context.Request.Path.Value ?? "/";
         foreach (var reserved in ReservedPrefixes)
         {
-            if (path.AsSpan(1).Equals(reserved, StringComparison.Ordinal) || (reserved.EndsWith('/') && path.AsSpan(1).StartsWith(reserved, StringComparison.Ordinal)))
+            // Case-insensitive like routing: GET /HEALTHZ is the health route, so POST /HEALTHZ must not make a key of it.
+            if (path.AsSpan(1).Equals(reserved, StringComparison.OrdinalIgnoreCase) || (reserved.EndsWith('/') && path.AsSpan(1).StartsWith(reserved, StringComparison.OrdinalIgnoreCase)))
             {
                 key = string.Empty;
                 error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", $"'{path}' is not a route; keys under /v1/ or named like an operational route are reached through /v1/kv/.");

@@ -118,6 +118,9 @@ public sealed class RootKvApiTests : IClassFixture<KvServerFactory>
     [InlineData("/readyz")]
     [InlineData("/livez")]
     [InlineData("/metrics")]
+    [InlineData("/HEALTHZ")]
+    [InlineData("/Metrics")]
+    [InlineData("/V1/x")]
     public async Task OperationalAndV1PathsAreNotKeysAtTheRoot(string path)
     {
         using var client = await _server.NewNamespaceClientAsync();
@@ -128,6 +131,18 @@ public sealed class RootKvApiTests : IClassFixture<KvServerFactory>
         await RestAssert.ErrorAsync(delete, HttpStatusCode.NotFound, "unknown_route");
 
         Assert.Empty(await RestAssert.ListAllAsync(client));
+    }
+
+    [Fact]
+    public async Task V1KeyRoutesMatchTheirPrefixCaseInsensitivelyLikeRouting()
+    {
+        using var client = await _server.NewNamespaceClientAsync();
+        (await client.PutAsync("/v1/kv/Key", new StringContent("v"))).EnsureSuccessStatusCode();
+
+        using var get = await client.GetAsync("/V1/KV/Key");
+
+        Assert.Equal("v", await get.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/kv/key")).StatusCode);
     }
 
     [Fact]
