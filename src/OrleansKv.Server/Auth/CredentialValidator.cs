@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using OrleansKv.Grains;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Tokens;
 
@@ -51,9 +52,17 @@ internal sealed class CredentialValidator
 
         if (LooksLikeJwt(credential))
         {
-            return _jwt is null
-                ? CredentialResult.Fail("JWTs are not accepted: the server has no JWT key configured.")
-                : await _jwt.ValidateAsync(credential, cancellationToken);
+            if (_jwt is null)
+            {
+                return CredentialResult.Fail("JWTs are not accepted: the server has no JWT key configured.");
+            }
+
+            // The one choke point for every credential: a namespace claim that is not a user namespace name
+            // (e.g. the token registry's "_system") must never reach a grain.
+            var result = await _jwt.ValidateAsync(credential, cancellationToken);
+            return result.Principal is { Namespace: { } ns } && !KeyRules.IsValidNamespace(ns)
+                ? CredentialResult.Fail("The JWT's namespace claim is not a valid namespace name.")
+                : result;
         }
 
         var hash = TokenHashing.Hash(credential);
