@@ -129,6 +129,12 @@ internal static class BatchApi
                     return false;
                 }
 
+                if (request.ContentType is { Length: > 256 })
+                {
+                    problem = ApiErrors.BadRequest("invalid_content_type", $"{where}: content_type is longer than 256 characters.");
+                    return false;
+                }
+
                 if (value.Length > maxValue)
                 {
                     problem = ApiErrors.TooLarge($"{where}: the value is {value.Length} bytes; at most {maxValue} bytes are accepted.");

@@ -90,6 +90,7 @@ public sealed class BadInputTests : IClassFixture<KvServerFactory>
         { "POST", "/v1/batch", """[{"op": "put", "key": "k", "value": "v", "ttl_seconds": 0}]""", null, 400, "invalid_ttl" },
         { "POST", "/v1/batch", """[{"op": "put", "key": "k", "value": "v", "if_none_match": "\"1\""}]""", null, 400, "invalid_condition" },
         { "POST", "/v1/batch", "@batch-oversize", null, 413, "value_too_large" },
+        { "POST", "/v1/batch", "[{\"op\": \"put\", \"key\": \"k\", \"value\": \"v\", \"content_type\": \"text/" + new string('x', 300) + "\"}]", null, 400, "invalid_content_type" },
         { "POST", "/v1/batch", """[{"op": "delete", "key": "sentinel", "if_match": "garbage"}]""", null, 412, "-" },
 
         // Routes and methods.

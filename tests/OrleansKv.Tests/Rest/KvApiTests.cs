@@ -275,6 +275,20 @@ public sealed class KvApiTests : IClassFixture<KvServerFactory>
     }
 
     [Fact]
+    public async Task DeleteWithIfMatchStarNeedsAnExistingKey()
+    {
+        using var client = await _server.NewNamespaceClientAsync();
+
+        using var absent = await client.SendAsync(Delete("/v1/kv/k", ("If-Match", "*")));
+        await RestAssert.ErrorAsync(absent, HttpStatusCode.PreconditionFailed, "precondition_failed");
+
+        (await client.PutAsync("/v1/kv/k", new StringContent("v"))).EnsureSuccessStatusCode();
+        using var present = await client.SendAsync(Delete("/v1/kv/k", ("If-Match", "*")));
+        Assert.Equal(HttpStatusCode.NoContent, present.StatusCode);
+        Assert.Empty(await RestAssert.ListAllAsync(client));
+    }
+
+    [Fact]
     public async Task PercentEncodedAndSlashedKeysAreTheSameKeyOnV1()
     {
         using var client = await _server.NewNamespaceClientAsync();
