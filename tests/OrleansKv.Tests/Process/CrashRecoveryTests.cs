@@ -14,7 +14,7 @@ public sealed class CrashRecoveryTests
 {
     private const string Token = "crash-test-token";
     private const int Writers = 16;
-    private const int KeysPerWriter = 40;
+    private const int KeysPerWriter = 25;
     private static readonly TimeSpan LoadFor = TimeSpan.FromSeconds(2);
 
     private readonly ITestOutputHelper _output;
