@@ -6,6 +6,18 @@ namespace OrleansKv.Tests.Rest;
 public sealed class ServerLimitsTests
 {
     [Fact]
+    public async Task TheFactorysSettingsReachTheServerIncludingItsDataDirectory()
+    {
+        await using var server = new KvServerFactory();
+        using var client = server.ClientWith(KvServerFactory.TokenA);
+
+        (await client.PutAsync("/v1/kv/k", new StringContent("v"))).EnsureSuccessStatusCode();
+
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "orleans-kv.db")), "the store should live in the factory's DATA_DIR");
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "reminders.db")), "the reminders should live in the factory's DATA_DIR");
+    }
+
+    [Fact]
     public async Task EveryWriteRouteWorksAtTheLargestAllowedMaxValueBytes()
     {
         await using var server = new KvServerFactory(new Dictionary<string, string> { ["MAX_VALUE_BYTES"] = "536870912" });
