@@ -264,6 +264,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["GRPC_PORT"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_NOLOGO"] = "1";
+
+        // No diagnostic IPC pipes in the temp directory: a SIGKILLed process would leave them behind.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (name, value) in _environment)
         {
             info.Environment[name] = value;
