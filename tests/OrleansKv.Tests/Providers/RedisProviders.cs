@@ -37,8 +37,8 @@ internal sealed class RedisProviders : IAsyncDisposable
 
     public RedisReminderTable Reminders { get; }
 
-    public static RedisProviders Create(string configurationString, TimeSpan? operationTimeout = null) =>
-        new(configurationString, NewClusterId(), operationTimeout ?? TimeSpan.FromSeconds(5));
+    public static RedisProviders Create(string configurationString, TimeSpan? operationTimeout = null, string? clusterId = null) =>
+        new(configurationString, clusterId ?? NewClusterId(), operationTimeout ?? TimeSpan.FromSeconds(5));
 
     public static string NewClusterId() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
