@@ -142,6 +142,23 @@ public sealed class RedisRestartTests
         Assert.Equal(reloads + 1, redis.Connection.ScriptReloads);
     }
 
+    [Fact]
+    public async Task DisposingTheConnectionWhileRedisIsDownDoesNotHang()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var redis = RedisProviders.Create(server.ConnectionString);
+        await redis.Membership.ReadAllAsync(default);
+        server.Kill();
+        await Assert.ThrowsAsync<RedisProviderException>(() => redis.Membership.ReadAllAsync(default));
+
+        var clock = Stopwatch.StartNew();
+        await redis.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"dispose took {clock.Elapsed}");
+        var error = await Assert.ThrowsAsync<RedisProviderException>(() => redis.Membership.ReadAllAsync(default));
+        Assert.IsType<ObjectDisposedException>(error.InnerException);
+    }
+
     /// <summary>Retries <paramref name="call"/> while Redis is still coming back, up to <see cref="Recovery"/>.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> call)
     {
