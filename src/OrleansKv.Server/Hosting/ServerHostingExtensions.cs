@@ -58,7 +58,7 @@ public static class ServerHostingExtensions
             silo.AddNamespaceGrains(o => o.MaxValueBytes = options.MaxValueBytes);
             if (options.IsClustered)
             {
-                silo.UseSiloNetworking();
+                silo.UseRedisCluster(options);
             }
             else
             {
