@@ -14,13 +14,17 @@ public static class KvPolicies
     /// <summary>Manage tokens.</summary>
     public const string Admin = "tokens:admin";
 
+    /// <summary>Any valid credential; the handler decides the rest (token exchange).</summary>
+    public const string Authenticated = "authenticated";
+
     /// <summary>No credential needed (health, metrics).</summary>
     public const string Anonymous = "anonymous";
 
     public static AuthorizationBuilder AddKvPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Read, needsNamespace: true)))
         .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Write, needsNamespace: true)))
-        .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Admin, needsNamespace: false)));
+        .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Admin, needsNamespace: false)))
+        .AddPolicy(Authenticated, p => p.RequireAuthenticatedUser());
 
     /// <summary>The check the policies apply, reusable where a handler decides at run time (gRPC, batch).</summary>
     public static bool Allows(KvPrincipal? principal, KvScopes scope, bool needsNamespace) =>

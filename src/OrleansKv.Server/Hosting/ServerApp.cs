@@ -1,4 +1,5 @@
 using OrleansKv.Runtime.Messaging;
+using OrleansKv.Server.Grpc;
 
 namespace OrleansKv.Server.Hosting;
 
@@ -23,6 +24,7 @@ public static class ServerApp
         var app = builder.Build();
         app.UseOrleansKvServer();
         app.MapRestApi();
+        app.MapKvGrpc();
         if (ServerHostingExtensions.ReadServerOptions(app.Configuration).IsClustered)
         {
             app.MapOrleansKvSilo().Add(e => e.Metadata.Add(new ListenerMetadata(Listener.Silo)));

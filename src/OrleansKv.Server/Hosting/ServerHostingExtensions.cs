@@ -9,6 +9,7 @@ using OrleansKv.Grains.Storage.Sqlite;
 using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
 using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Rest;
@@ -82,6 +83,8 @@ public static class ServerHostingExtensions
 
         services.AddSingleton<TokenRegistry>();
         services.AddSingleton<CredentialValidator>();
+        services.AddKvJwt(options);
+        services.AddKvGrpc(options);
         services.AddSingleton<HealthProbe>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
@@ -139,6 +142,7 @@ public static class ServerHostingExtensions
         rest.MapHealthApi();
         rest.MapMetrics();
         rest.MapTokensApi();
+        rest.MapTokenExchangeApi();
         rest.MapKvApi();
         rest.MapKeysApi();
         rest.MapBatchApi();

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Authentication;
+using OrleansKv.Grpc;
+using OrleansKv.Server.Auth;
+
+namespace OrleansKv.Server.Grpc;
+
+/// <summary>
+/// Authentication and scope checks of a gRPC call. The credential is the <c>authorization: Bearer ...</c>
+/// metadata, checked by the server's one bearer scheme (the same <see cref="CredentialValidator"/> as REST; the
+/// result is cached per request, so the authentication middleware and this check validate it once).
+/// </summary>
+internal static class GrpcAuth
+{
+    /// <summary>The policy name a method's descriptor carries for <paramref name="scope"/>.</summary>
+    public static string PolicyOf(KvScopes scope) => scope switch
+    {
+        KvScopes.Read => KvPolicies.Read,
+        KvScopes.Write => KvPolicies.Write,
+        _ => KvPolicies.Admin,
+    };
+
+    /// <summary>The caller, or UNAUTHENTICATED when the credential is missing or bad.</summary>
+    public static async ValueTask<KvPrincipal> AuthenticateAsync(GrpcCallContext call)
+    {
+        var result = await call.HttpContext.AuthenticateAsync(BearerAuthenticationHandler.SchemeName);
+        if (!result.Succeeded || KvPrincipal.From(result.Principal) is not { } principal)
+        {
+            throw new RpcException(
+                StatusCode.Unauthenticated,
+                result.Failure?.Message ?? "A bearer credential is required (metadata authorization: Bearer <token>).");
+        }
+
+        return principal;
+    }
+
+    /// <summary>The caller's namespace, or PERMISSION_DENIED when it lacks <paramref name="scope"/> or has no namespace.</summary>
+    public static string RequireScope(KvPrincipal principal, KvScopes scope) =>
+        KvPolicies.Allows(principal, scope, needsNamespace: true)
+            ? principal.Namespace!
+            : throw new RpcException(
+                StatusCode.PermissionDenied,
+                principal.Namespace is null
+                    ? "The credential has no namespace; it cannot read or write keys."
+                    : $"The credential lacks the '{KvPrincipal.ScopeNames(scope)[0]}' scope this call needs.");
+
+    /// <summary>Authenticates and checks <paramref name="scope"/>: the caller's namespace.</summary>
+    public static async ValueTask<string> AuthorizeAsync(GrpcCallContext call, KvScopes scope) =>
+        RequireScope(await AuthenticateAsync(call), scope);
+}
