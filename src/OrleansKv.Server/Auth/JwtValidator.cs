@@ -56,8 +56,8 @@ internal sealed partial class JwtValidator : IJwtValidator
         }
 
         var identity = result.ClaimsIdentity;
-        var ns = identity.FindAll(KvPrincipal.NamespaceClaim).Select(c => c.Value).ToArray();
-        if (ns.Length != 1 || !KeyRules.IsValidNamespace(ns[0]))
+        var ns = identity.FindAll(KvPrincipal.NamespaceClaim).ToArray();
+        if (ns.Length != 1 || ns[0].ValueType != ClaimValueTypes.String || !KeyRules.IsValidNamespace(ns[0].Value))
         {
             LogRejected(_logger, "bad ns claim");
             return CredentialResult.Fail("The JWT has no valid 'ns' (namespace) claim.");
@@ -65,7 +65,7 @@ internal sealed partial class JwtValidator : IJwtValidator
 
         var scopes = identity.FindAll(KvPrincipal.ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var subject = identity.FindFirst("sub")?.Value is { Length: > 0 and <= 256 } sub ? sub : "unknown";
-        return new CredentialResult(new KvPrincipal(ns[0], KvPrincipal.ParseScopes(scopes), "jwt:" + subject), null);
+        return new CredentialResult(new KvPrincipal(ns[0].Value, KvPrincipal.ParseScopes(scopes), "jwt:" + subject), null);
     }
 
     private CredentialResult Reject(Exception? exception)

@@ -1,0 +1,10 @@
+using OrleansKv.Grpc;
+
+namespace OrleansKv.Tests.GrpcApi;
+
+/// <summary>Helpers for raw gRPC calls (requests the typed client would never send).</summary>
+internal static class RawCalls
+{
+    public static GrpcCallOptions Options(string? token, TimeSpan? timeout = null) =>
+        new(token is null ? null : new GrpcMetadata().Add("authorization", "Bearer " + token), DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)));
+}
