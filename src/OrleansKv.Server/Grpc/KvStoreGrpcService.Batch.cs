@@ -2,9 +2,9 @@ using OrleansKv.Grains;
 using OrleansKv.Grpc;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
+using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
 using GrainBatchResult = OrleansKv.Grains.BatchResult;
 using ProtoBatchResult = OrleansKv.Protocol.V1.BatchResult;
-using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
 
 namespace OrleansKv.Server.Grpc;
 

@@ -7,11 +7,11 @@ using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Health;
-using GetRequest = OrleansKv.Protocol.V1.GetRequest;
-using SetRequest = OrleansKv.Protocol.V1.SetRequest;
-using DeleteRequest = OrleansKv.Protocol.V1.DeleteRequest;
 using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
+using DeleteRequest = OrleansKv.Protocol.V1.DeleteRequest;
+using GetRequest = OrleansKv.Protocol.V1.GetRequest;
 using ListRequest = OrleansKv.Protocol.V1.ListRequest;
+using SetRequest = OrleansKv.Protocol.V1.SetRequest;
 
 namespace OrleansKv.Server.Grpc;
 
