@@ -1,8 +1,12 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansKv.Server.Configuration;
 
 namespace OrleansKv.Server.Auth;
 
-/// <summary>Registers JWT validation (and issuing, with an HS256 key) only when a JWT key is configured.</summary>
+/// <summary>
+/// Registers JWT validation (and issuing, with an HS256 key) only when a JWT key is configured. TryAdd, so a host
+/// (a test) may register its own issuer or validator first.
+/// </summary>
 internal static class JwtServiceCollectionExtensions
 {
     /// <summary>Loads the keys now, so an unusable key stops start-up with one line (InvalidConfigurationException).</summary>
@@ -13,11 +17,11 @@ internal static class JwtServiceCollectionExtensions
             return services;
         }
 
-        services.AddSingleton(settings);
-        services.AddSingleton<IJwtValidator, JwtValidator>();
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton<IJwtValidator, JwtValidator>();
         if (settings.SigningKey is not null)
         {
-            services.AddSingleton<JwtTokenIssuer>();
+            services.TryAddSingleton<JwtTokenIssuer>();
         }
 
         return services;

@@ -9,27 +9,25 @@ namespace OrleansKv.Server.Grpc;
 /// and its storage answers, else NOT_SERVING. The service name "" means the whole server; an unknown name is
 /// NOT_FOUND, as the health checking protocol says. No credential needed. (Watch is not offered: UNIMPLEMENTED.)
 /// </summary>
-internal sealed class GrpcHealthService
+internal static class GrpcHealthService
 {
     public const string ServiceName = "grpc.health.v1.Health";
 
-    private readonly HealthProbe _health;
-
-    public GrpcHealthService(HealthProbe health) => _health = health;
-
-    public void Register(GrpcServiceRegistry registry) =>
+    public static void Register(GrpcServiceRegistry registry) =>
         registry.AddUnary<HealthCheckRequest, HealthCheckResponse>($"/{ServiceName}/Check", HealthCheckRequest.Parser, CheckAsync)
             .WithMetricsLabel("grpc_health_check")
             .AllowAnonymousAccess();
 
-    private async ValueTask<HealthCheckResponse> CheckAsync(HealthCheckRequest request, GrpcCallContext call)
+    private static async ValueTask<HealthCheckResponse> CheckAsync(HealthCheckRequest request, GrpcCallContext call)
     {
         if (request.Service is not ("" or KvStoreGrpcService.ServiceName or ServiceName))
         {
             throw new RpcException(StatusCode.NotFound, $"Unknown service '{request.Service}'.");
         }
 
-        var (ready, _) = await _health.CheckAsync(requireActive: true, call.CancellationToken);
+        // Resolved per call, as the REST health routes do: the probe needs the storage, which is built on first use.
+        var health = call.HttpContext.RequestServices.GetRequiredService<HealthProbe>();
+        var (ready, _) = await health.CheckAsync(requireActive: true, call.CancellationToken);
         return new HealthCheckResponse
         {
             Status = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing,

@@ -20,7 +20,6 @@ public static class KvGrpcExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddGrpcServer(o => o.MaxReceiveMessageSize = MaxMessageBytes(options.MaxValueBytes));
         services.AddSingleton<KvStoreGrpcService>();
-        services.AddSingleton<GrpcHealthService>();
         return services;
     }
 
@@ -29,7 +28,7 @@ public static class KvGrpcExtensions
     {
         var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
         app.Services.GetRequiredService<KvStoreGrpcService>().Register(registry);
-        app.Services.GetRequiredService<GrpcHealthService>().Register(registry);
+        GrpcHealthService.Register(registry);
 
         var mapped = app.MapGrpcServices(registry);
         mapped.WithMetadata(new ListenerMetadata(Listener.Grpc));

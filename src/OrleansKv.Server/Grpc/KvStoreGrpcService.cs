@@ -24,13 +24,11 @@ internal sealed partial class KvStoreGrpcService
     public const string ServiceName = "orleanskv.v1.KvStore";
 
     private readonly IGrainFactory _grains;
-    private readonly HealthProbe _health;
     private readonly int _maxValueBytes;
 
-    public KvStoreGrpcService(IGrainFactory grains, HealthProbe health, IOptions<ServerOptions> options)
+    public KvStoreGrpcService(IGrainFactory grains, IOptions<ServerOptions> options)
     {
         _grains = grains;
-        _health = health;
         _maxValueBytes = options.Value.MaxValueBytes;
     }
 
@@ -97,10 +95,12 @@ internal sealed partial class KvStoreGrpcService
             : throw failure;
     }
 
-    private async ValueTask<HealthCheckResponse> HealthCheckAsync(HealthCheckRequest request, GrpcCallContext call)
+    private static async ValueTask<HealthCheckResponse> HealthCheckAsync(HealthCheckRequest request, GrpcCallContext call)
     {
-        var (healthy, _) = await _health.CheckAsync(requireActive: false, call.CancellationToken);
-        return new HealthCheckResponse { Healthy = healthy, Silo = _health.Silo.Silo.ToString(), ClusterSize = _health.Silo.ClusterSize };
+        // Resolved per call, as the REST health routes do: the probe needs the storage, which is built on first use.
+        var health = call.HttpContext.RequestServices.GetRequiredService<HealthProbe>();
+        var (healthy, _) = await health.CheckAsync(requireActive: false, call.CancellationToken);
+        return new HealthCheckResponse { Healthy = healthy, Silo = health.Silo.Silo.ToString(), ClusterSize = health.Silo.ClusterSize };
     }
 
     private INamespaceGrain Namespace(KvPrincipal caller) => _grains.GetGrain<INamespaceGrain>(caller.Namespace!);

@@ -4,19 +4,18 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OrleansKv.Client;
 using OrleansKv.Grpc;
-using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Tests.Storage;
 
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>
-/// The real server (the same extension methods Program.cs calls) on Kestrel, on two free loopback ports: REST over
-/// HTTP/1.1 and gRPC over h2c, which WebApplicationFactory's in-memory server cannot speak. Embedded store in a
-/// temp directory.
+/// The real server, built by <see cref="ServerApp.Create"/> as the binary builds it, on Kestrel on two free loopback
+/// ports: REST over HTTP/1.1 and gRPC over h2c, which WebApplicationFactory's in-memory server cannot speak.
+/// Embedded store in a temp directory. Services registered by <c>configureServices</c> come first, so they replace
+/// the server's TryAdd registrations (the store, the JWT issuer).
 /// </summary>
 internal sealed class KvServerHost : IAsyncDisposable
 {
@@ -61,17 +60,13 @@ internal sealed class KvServerHost : IAsyncDisposable
                 config[key] = value;
             }
 
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-            builder.Configuration.Sources.Clear();
-            builder.Configuration.AddInMemoryCollection(config);
-            builder.AddOrleansKvServer();
-            builder.Logging.ClearProviders();
-            configureServices?.Invoke(builder.Services);
-
-            var app = builder.Build();
-            app.UseOrleansKvServer();
-            app.MapRestApi();
-            app.MapKvGrpc();
+            var app = ServerApp.Create([], builder =>
+            {
+                // Only these settings: nothing from the environment of the test run.
+                builder.Configuration.Sources.Clear();
+                builder.Configuration.AddInMemoryCollection(config);
+                configureServices?.Invoke(builder.Services);
+            });
             try
             {
                 await app.StartAsync();
