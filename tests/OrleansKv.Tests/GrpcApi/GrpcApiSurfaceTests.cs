@@ -8,7 +8,8 @@ using OrleansKv.Server.Rest;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>The standard health service, and the audit of every gRPC method's label, policy and listener.</summary>
-public sealed class GrpcApiSurfaceTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class GrpcApiSurfaceTests(KvServerFixture fixture)
 {
     private const string Check = "/grpc.health.v1.Health/Check";
 

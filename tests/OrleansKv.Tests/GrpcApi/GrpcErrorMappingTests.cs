@@ -9,6 +9,7 @@ using OrleansKv.Server.Grpc;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>Storage and cluster failures become UNAVAILABLE on the gRPC edge; the mapping lives in one switch.</summary>
+[Collection(KvServerCollection.Name)]
 public sealed class GrpcErrorMappingTests
 {
     public static TheoryData<Exception, StatusCode?> Exceptions => new()

@@ -3,7 +3,8 @@ using OrleansKv.Client;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>UNAUTHENTICATED and PERMISSION_DENIED for every method that needs a credential.</summary>
-public sealed class KvClientAuthTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class KvClientAuthTests(KvServerFixture fixture)
 {
     public static TheoryData<string> Calls => ["get", "set", "delete", "list", "batch-get", "batch-put"];
 

@@ -5,7 +5,8 @@ using OrleansKv.Protocol.V1;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>Batch: atomic writes, per-op statuses, applied = false on a failed condition, bad input.</summary>
-public sealed class KvClientBatchTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class KvClientBatchTests(KvServerFixture fixture)
 {
     private static string NewKey(string name) => $"batch/{Guid.NewGuid():N}/{name}";
 

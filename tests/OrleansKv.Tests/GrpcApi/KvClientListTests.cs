@@ -5,7 +5,8 @@ using OrleansKv.Protocol.V1;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>List: server streaming in byte order, limits, cursor, cancellation and deadlines.</summary>
-public sealed class KvClientListTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class KvClientListTests(KvServerFixture fixture)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 

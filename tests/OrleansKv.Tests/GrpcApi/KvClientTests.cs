@@ -5,7 +5,8 @@ using OrleansKv.Client;
 namespace OrleansKv.Tests.GrpcApi;
 
 /// <summary>Get, Set, Delete and their statuses through KvClient against the real server.</summary>
-public sealed class KvClientTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class KvClientTests(KvServerFixture fixture)
 {
     private static string NewKey(string name) => $"unary/{Guid.NewGuid():N}/{name}";
 

@@ -85,3 +85,13 @@ public sealed class HsOnlyServerFixture : KvServerFixture
         return settings;
     }
 }
+
+/// <summary>
+/// One server of each kind for all gRPC API and JWT tests, which then run one class at a time: fewer processes
+/// competing for the CPU with the timing-sensitive cluster tests that run beside them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class KvServerCollection : ICollectionFixture<KvServerFixture>, ICollectionFixture<EcOnlyServerFixture>, ICollectionFixture<HsOnlyServerFixture>
+{
+    public const string Name = "KvServer";
+}

@@ -9,7 +9,8 @@ namespace OrleansKv.Tests.GrpcApi;
 /// Grpc.Tools 2.50.0, driving every method and status of the public API. Fails (never skips) when Python's grpc or
 /// protobuf is missing: CI installs python3-grpcio and python3-protobuf.
 /// </summary>
-public sealed class PythonKvInteropTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class PythonKvInteropTests(KvServerFixture fixture)
 {
     [Fact]
     public async Task PythonGrpcioDrivesTheKvStoreApi()

@@ -9,7 +9,8 @@ namespace OrleansKv.Tests.Jwt;
 /// JWT bearer credentials minted in the tests, each checked on REST (<c>GET /v1/kv/...</c>) and gRPC (Get): a valid
 /// token reaches its namespace (404 / NOT_FOUND for an absent key), an invalid one is 401 / UNAUTHENTICATED.
 /// </summary>
-public sealed class JwtAuthTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class JwtAuthTests(KvServerFixture fixture)
 {
     private JwtTestKeys Keys => fixture.Keys;
 
@@ -142,7 +143,8 @@ public sealed class JwtAuthTests(KvServerFixture fixture) : IClassFixture<KvServ
 }
 
 /// <summary>A server with only an EC key: ES256 works, HS256 and RS256 tokens find no key.</summary>
-public sealed class EcOnlyJwtTests(EcOnlyServerFixture fixture) : IClassFixture<EcOnlyServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class EcOnlyJwtTests(EcOnlyServerFixture fixture)
 {
     [Fact]
     public async Task Es256IsAcceptedOverRestAndGrpc()
@@ -175,7 +177,8 @@ public sealed class EcOnlyJwtTests(EcOnlyServerFixture fixture) : IClassFixture<
 }
 
 /// <summary>A server with only an HS256 key: an RS256 (or ES256) token is rejected.</summary>
-public sealed class HsOnlyJwtTests(HsOnlyServerFixture fixture) : IClassFixture<HsOnlyServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class HsOnlyJwtTests(HsOnlyServerFixture fixture)
 {
     [Theory]
     [InlineData("rs256")]

@@ -9,7 +9,8 @@ using OrleansKv.Tests.GrpcApi;
 namespace OrleansKv.Tests.Jwt;
 
 /// <summary><c>POST /v1/auth/token</c>: an opaque token in, a short-lived JWT out, never more than the token may do.</summary>
-public sealed class TokenExchangeTests(KvServerFixture fixture) : IClassFixture<KvServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class TokenExchangeTests(KvServerFixture fixture)
 {
     [Fact]
     public async Task AnOpaqueTokenIsExchangedForAJwtThatWorksOnGrpcAndRest()
@@ -140,7 +141,8 @@ public sealed class TokenExchangeTests(KvServerFixture fixture) : IClassFixture<
 }
 
 /// <summary>Without JWT_SIGNING_KEY nothing can be signed: the exchange answers 501 with a JSON error.</summary>
-public sealed class TokenExchangeDisabledTests(EcOnlyServerFixture fixture) : IClassFixture<EcOnlyServerFixture>
+[Collection(KvServerCollection.Name)]
+public sealed class TokenExchangeDisabledTests(EcOnlyServerFixture fixture)
 {
     [Fact]
     public async Task ExchangeIsNotImplementedWithoutASigningKey()
