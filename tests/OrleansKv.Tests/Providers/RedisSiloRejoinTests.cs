@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Runtime;
 using OrleansKv.Runtime.Redis;
-using RedisServerProcess = OrleansKv.TestingHost.RedisServerProcess;
 using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Runtime;
+using RedisServerProcess = OrleansKv.TestingHost.RedisServerProcess;
 
 namespace OrleansKv.Tests.Providers;
 

@@ -72,6 +72,19 @@ public abstract class ReminderTableContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnETagFromBeforeARemoveNeverMatchesTheReRegisteredReminder()
+    {
+        var old = await Upsert(Reminder("again", 10));
+        Assert.True(await Table.RemoveAsync(Grain(), "again", old, CancellationToken.None));
+        var renewed = await Upsert(Reminder("again", 20));
+
+        Assert.NotEqual(old, renewed);
+        Assert.Null(await Upsert(Reminder("again", 99), old));
+        Assert.False(await Table.RemoveAsync(Grain(), "again", old, CancellationToken.None));
+        Assert.Equal(renewed, (await Read(Grain(), "again"))!.ETag);
+    }
+
+    [Fact]
     public async Task UpsertWithAStaleETagFailsAndChangesNothing()
     {
         var first = await Upsert(Reminder("r", 10));

@@ -71,7 +71,15 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
                 return Task.FromResult<string?>(null);
             }
 
-            var etag = (current ?? 0) + 1;
+            // A random token, never a counter: after a remove and a re-register a counter would restart and
+            // an old delivery's ETag could match the new reminder.
+            long etag;
+            do
+            {
+                etag = Random.Shared.NextInt64(1, long.MaxValue);
+            }
+            while (etag == current);
+
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
