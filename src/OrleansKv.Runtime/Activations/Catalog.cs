@@ -130,6 +130,31 @@ internal sealed partial class Catalog : IActivationHost
         return collected;
     }
 
+    /// <summary>
+    /// Registers every Valid activation in the directory again (after the directory lost its entries). An
+    /// activation whose grain another silo registered meanwhile is retired; the newer one owns the grain.
+    /// </summary>
+    public async Task ReRegisterAllAsync(CancellationToken cancellationToken)
+    {
+        var local = _membership.LocalSilo;
+        foreach (var activation in _activations.Values.Where(a => a.State == ActivationState.Valid).ToList())
+        {
+            try
+            {
+                var address = new GrainAddress(activation.GrainId, local, activation.ActivationId);
+                var winner = await _directory.RegisterAsync(address, null, cancellationToken).ConfigureAwait(false);
+                if (winner != address)
+                {
+                    RequestDeactivation(activation, DeactivationReason.Superseded);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogUnregisterFailed(_logger, ex, activation.GrainId);
+            }
+        }
+    }
+
     public Task RegisterOrUpdateReminderAsync(GrainId grainId, string name, DateTimeOffset dueTime, TimeSpan? period, CancellationToken cancellationToken) =>
         _reminders.Value.RegisterOrUpdateAsync(grainId, name, dueTime, period, cancellationToken);
 

@@ -55,6 +55,10 @@ internal sealed partial class MembershipService : IClusterMembership
     /// <summary>Raised once when the table says this silo is dead; the host stops the process.</summary>
     public event Action? LocalSiloDeclaredDead;
 
+    /// <summary>Raised when the table lost this silo's row (a Redis restart without persistence): the directory
+    /// most likely lost its entries too, so the activations here must register again.</summary>
+    public event Action? TableLost;
+
     public void ReportUnreachable(SiloAddress silo) => _probes.ProbeSoon(silo);
 
     /// <summary>Joins the cluster: declares older incarnations on this endpoint dead, writes Joining, then Active.</summary>
@@ -146,6 +150,7 @@ internal sealed partial class MembershipService : IClusterMembership
             // The table lost our row (a Redis restart without persistence): write it again.
             var now = _time.GetUtcNow();
             await TryWriteQuietlyAsync(new MembershipEntry(LocalSilo, _localStatus, _silo.SiloName, now, now, []), data.Version, cancellationToken).ConfigureAwait(false);
+            TableLost?.Invoke();
             return;
         }
 

@@ -124,6 +124,34 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AfterRedisLosesEverythingLiveActivationsRegisterInTheDirectoryAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var name = "lost-" + Guid.NewGuid().ToString("N")[..8];
+        var id = new GrainId(NamespaceGrainSiloExtensions.GrainTypeName, name);
+        await cluster.Client.GetGrain<INamespaceGrain>(name).SetAsync(new SetCommand("k", Bytes("v")));
+        var directory = cluster.Silos[0].Services.GetRequiredService<IGrainDirectory>();
+        var owner = (await directory.LookupAsync(id, CancellationToken.None))!;
+
+        await cluster.Redis!.RestartAsync();
+
+        // The restarted Redis is empty; each silo notices its membership row is gone, writes it again and
+        // re-registers its activations, so no second activation can start elsewhere.
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            try
+            {
+                return await directory.LookupAsync(id, CancellationToken.None) == owner;
+            }
+            catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20)), "the activation registered again");
+        await cluster.WaitForActiveSilosAsync(2);
+    }
+
+    [Fact]
     public async Task ScalingOutSpreadsNamespacesAndScalingInLosesNothing()
     {
         await using var cluster = await TestCluster.StartAsync(1);
