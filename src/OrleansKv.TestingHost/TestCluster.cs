@@ -161,6 +161,10 @@ public sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A gRPC client (the public API) for <paramref name="silo"/>, carrying the cluster's token.</summary>
+    public OrleansKv.Client.KvClient CreateKvClient(TestSilo silo) =>
+        new(new OrleansKv.Client.KvClientOptions { Address = silo.GrpcAddress, Token = _options.Token });
+
     public async ValueTask DisposeAsync()
     {
         List<TestSilo> running;

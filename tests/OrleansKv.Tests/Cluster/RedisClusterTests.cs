@@ -124,6 +124,50 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FullCpuLoadDeclaresNoSiloDead()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var table = cluster.Silos[0].Services.GetRequiredService<IMembershipTable>();
+        using var kv = cluster.CreateKvClient(cluster.Silos[1]);
+        var stopBurning = 0;
+
+        // Saturate every core (twice over) for longer than three probe timeouts, while traffic flows.
+        var burners = Enumerable.Range(0, Environment.ProcessorCount * 2).Select(_ => new Thread(() =>
+        {
+            var x = 0UL;
+            while (Volatile.Read(ref stopBurning) == 0)
+            {
+                x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+            }
+
+            GC.KeepAlive(x);
+        }) { IsBackground = true }).ToList();
+        burners.ForEach(t => t.Start());
+        var until = DateTime.UtcNow.AddSeconds(8);
+        var served = 0;
+        try
+        {
+            while (DateTime.UtcNow < until)
+            {
+                await kv.SetAsync($"cpu-{served % 50}", "v");
+                served++;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stopBurning, 1);
+            burners.ForEach(t => t.Join());
+        }
+
+        await Task.Delay(2000);
+        var rows = (await table.ReadAllAsync(CancellationToken.None)).Entries;
+        output.WriteLine($"{served} writes served under full CPU load; statuses: {string.Join(", ", rows.Select(r => r.Status))}");
+        Assert.All(rows, r => Assert.Equal(SiloStatus.Active, r.Status));
+        Assert.All(cluster.Silos, s => Assert.Equal(3, s.Info.ClusterSize));
+        Assert.True(served > 0);
+    }
+
+    [Fact]
     public async Task AfterRedisLosesEverythingLiveActivationsRegisterInTheDirectoryAgain()
     {
         await using var cluster = await TestCluster.StartAsync(2);
