@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -7,7 +8,26 @@ namespace OrleansKv.Server.Auth;
 internal static class TokenHashing
 {
     /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token)
+    {
+        // On the path of every request: hash from a stack buffer when the token is small, allocate only the result.
+        var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> utf8 = rented ?? stackalloc byte[512];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        try
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     /// <summary>A new opaque token: <c>okv_</c> and 32 random bytes, base64url.</summary>
     public static string NewToken() => "okv_" + Base64Url(RandomNumberGenerator.GetBytes(32));

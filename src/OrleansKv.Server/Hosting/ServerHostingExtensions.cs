@@ -50,6 +50,10 @@ public static class ServerHostingExtensions
         builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        // Hosting's request log writes only "Request starting/finished" at Information, which the line above already
+        // hides; but while any of its levels is on, hosting creates an Activity and a logging scope for every request.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
         ConfigureKestrel(builder, options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
