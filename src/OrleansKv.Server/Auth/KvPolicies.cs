@@ -26,6 +26,16 @@ public static class KvPolicies
         .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Admin, needsNamespace: false)))
         .AddPolicy(Authenticated, p => p.RequireAuthenticatedUser());
 
+    /// <summary>Whether <paramref name="principal"/> satisfies the named <paramref name="policy"/> (unknown names never do).</summary>
+    public static bool Allows(KvPrincipal principal, string policy) => policy switch
+    {
+        Read => Allows(principal, KvScopes.Read, needsNamespace: true),
+        Write => Allows(principal, KvScopes.Write, needsNamespace: true),
+        Admin => Allows(principal, KvScopes.Admin, needsNamespace: false),
+        Authenticated => true,
+        _ => false,
+    };
+
     /// <summary>The check the policies apply, reusable where a handler decides at run time (gRPC, batch).</summary>
     public static bool Allows(KvPrincipal? principal, KvScopes scope, bool needsNamespace) =>
         principal is not null && principal.Scopes.HasFlag(scope) && (!needsNamespace || principal.Namespace is not null);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using OrleansKv.Grpc;
 using OrleansKv.Server.Auth;
 
@@ -22,15 +21,11 @@ internal static class GrpcAuth
     /// <summary>The caller, or UNAUTHENTICATED when the credential is missing or bad.</summary>
     public static async ValueTask<KvPrincipal> AuthenticateAsync(GrpcCallContext call)
     {
-        var result = await call.HttpContext.AuthenticateAsync(BearerAuthenticationHandler.SchemeName);
-        if (!result.Succeeded || KvPrincipal.From(result.Principal) is not { } principal)
-        {
-            throw new RpcException(
-                StatusCode.Unauthenticated,
-                result.Failure?.Message ?? "A bearer credential is required (metadata authorization: Bearer <token>).");
-        }
-
-        return principal;
+        var validator = call.HttpContext.RequestServices.GetRequiredService<CredentialValidator>();
+        var (principal, failure, _) = await KvAuthentication.AuthenticateAsync(call.HttpContext, validator);
+        return principal ?? throw new RpcException(
+            StatusCode.Unauthenticated,
+            failure ?? "A bearer credential is required (metadata authorization: Bearer <token>).");
     }
 
     /// <summary>The caller's namespace, or PERMISSION_DENIED when it lacks <paramref name="scope"/> or has no namespace.</summary>

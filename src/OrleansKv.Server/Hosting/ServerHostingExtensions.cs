@@ -93,6 +93,9 @@ public static class ServerHostingExtensions
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddKvPolicies();
+
+        // Routes carry their policy as metadata (audited by a test); KvAuthMiddleware enforces it.
+        services.Configure<RouteOptions>(o => o.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
@@ -134,8 +137,7 @@ public static class ServerHostingExtensions
                 await ApiErrors.WriteAsync(context.HttpContext, status, code, message);
             }
         });
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseMiddleware<KvAuthMiddleware>();
         return app;
     }
 

@@ -25,7 +25,7 @@ internal static class KeyPath
             : context.Request.PathBase.Add(context.Request.Path).ToUriComponent();
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? raw[..query] : raw;
-        if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        if (!path.StartsWith('/') && Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
         {
             path = absolute.AbsolutePath;
         }
