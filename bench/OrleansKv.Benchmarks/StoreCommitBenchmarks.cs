@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansKv.Grains.Storage;
+using OrleansKv.Grains.Storage.Sqlite;
+
+namespace OrleansKv.Benchmarks;
+
+/// <summary>
+/// The embedded store's commit path: one CommitAsync (a fenced group of upserts) through the writer thread, in
+/// its own transaction, relaxed durability (no fsync, so the SQL work shows rather than the disk), temp dir.
+/// </summary>
+#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup]
+public class StoreCommitBenchmarks
+#pragma warning restore CA1001
+{
+    private SqliteNamespaceStore _store = null!;
+    private string _directory = null!;
+    private StoredEntry[] _entries = null!;
+    private long _epoch;
+    private long _revision;
+
+    [Params(1, 64)]
+    public int Mutations { get; set; }
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("orleanskv-bdn-store-").FullName;
+        _store = new SqliteNamespaceStore(new SqliteStoreOptions { DataDirectory = _directory, Durability = SqliteDurability.Relaxed }, NullLogger<SqliteNamespaceStore>.Instance);
+        var snapshot = await _store.ClaimAsync("bench", CancellationToken.None);
+        _epoch = snapshot.Epoch;
+        _revision = snapshot.Revision;
+        _entries = [.. Enumerable.Range(0, Mutations).Select(i => new StoredEntry($"bench:{i}", new byte[64], "text/plain", new byte[32], 1, 1, 1, null))];
+        await CommitAsync(); // every later commit updates existing keys, as a steady write load does
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Benchmark(Description = "CommitAsync (updates)")]
+    public async Task CommitAsync()
+    {
+        var next = _revision + 1;
+        var mutations = new List<EntryMutation>(_entries.Length);
+        foreach (var entry in _entries)
+        {
+            mutations.Add(EntryMutation.Put(entry with { Version = next }));
+        }
+
+        var status = await _store.CommitAsync("bench", new CommitBatch(_epoch, _revision, next, mutations), CancellationToken.None);
+        if (status != CommitStatus.Committed)
+        {
+            throw new InvalidOperationException($"commit was {status}");
+        }
+
+        _revision = next;
+    }
+}

@@ -1,0 +1,438 @@
+#!/usr/bin/env bash
+# OrleansKv benchmarks on loopback, side by side with their ceilings and peers (bench/README.md).
+#
+#   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode (~6-8 minutes)
+#   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, cluster
+#   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
+#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, gRPC framing, store commit)
+#   bench/run.sh --memory        RAM per resident key and per activation only
+#
+# Writes bench/results/<date>.md and bench/results/latest.md (--micro and --memory: <date>-micro.md /
+# latest-micro.md, <date>-memory.md / latest-memory.md). Every scenario stops by itself; a scenario whose
+# prerequisite is missing (the server does not answer gRPC, cluster mode does not start...) is skipped with
+# the reason printed and written into the table. Loopback only.
+#
+# Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (64),
+# BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
+# BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
+# server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH="$ROOT/bench"
+
+ORIG_ARGS="$*"
+MODE=load
+ONLY="rest,grpc,redis,cluster"
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-3}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --micro) MODE=micro ;;
+    --memory) MODE=memory ;;
+    --quick) DURATION=3; WARMUP=1 ;;
+    --only) ONLY="$2"; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+H2_CLIENTS=${BENCH_H2_CLIENTS:-8}
+H2_STREAMS=$(( CONNECTIONS / H2_CLIENTS > 0 ? CONNECTIONS / H2_CLIENTS : 1 ))
+KEYS=${BENCH_KEYS:-10000}
+VALUE_BYTES=${BENCH_VALUE_BYTES:-64}
+REDIS_REQUESTS=${BENCH_REDIS_REQUESTS:-1000000}
+TOKEN="bench-token-$$-$RANDOM"
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+RESULTS_DIR="$BENCH/results"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/orleanskv-bench.XXXXXX")
+RESULTS="$WORK/results.jsonl"
+NOTES="$WORK/notes.txt"
+: >"$RESULTS"
+LOADAVG_START=$(cut -d" " -f1-3 /proc/loadavg)
+: >"$NOTES"
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+say() { printf '\n== %s\n' "$*"; }
+note() { echo "$*" >>"$NOTES"; echo "  note: $*"; }
+
+# --- prerequisites -------------------------------------------------------------------------------------------
+install_missing() {
+  local missing=()
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+  [ -x /usr/bin/python3 ] || missing+=(python3)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing benchmark prerequisites: ${missing[*]}"
+    sudo_if_needed apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+install_missing
+PY=/usr/bin/python3
+REPORT="$PY $BENCH/scripts/report.py"
+
+# --- processes: every one we start is remembered by pid and stopped on exit -----------------------------------
+declare -A PIDS=()
+stop_proc() {
+  local name=$1 pid=${PIDS[$1]:-}
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  unset "PIDS[$name]"
+}
+cleanup() {
+  local name
+  for name in "${!PIDS[@]}"; do stop_proc "$name"; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_proc NAME CPUS COMMAND... : runs in the background, output to $WORK/NAME.log, pinned when CPUS is set.
+start_proc() {
+  local name=$1 cpus=$2
+  shift 2
+  if [ -n "$cpus" ]; then
+    taskset -c "$cpus" "$@" >"$WORK/$name.log" 2>&1 &
+  else
+    "$@" >"$WORK/$name.log" 2>&1 &
+  fi
+  PIDS[$name]=$!
+}
+
+# wait_http NAME URL SECONDS : 0 when URL answers 200; 1 when the process died or time ran out.
+wait_http() {
+  local name=$1 url=$2 seconds=$3 i
+  for i in $(seq 1 $((seconds * 10))); do
+    if ! kill -0 "${PIDS[$name]}" 2>/dev/null; then
+      return 1
+    fi
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = "200" ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+last_log_line() { grep -v '^\s*$' "$WORK/$1.log" 2>/dev/null | grep -iE 'error|invalid|fail|exception|cannot' | head -n 1 | cut -c1-240 || true; }
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# --- CPU pinning -----------------------------------------------------------------------------------------------
+CORES=$(nproc)
+SERVER_CPUS=${BENCH_SERVER_CPUS:-}
+CLIENT_CPUS=${BENCH_CLIENT_CPUS:-}
+if [ "${BENCH_PIN:-1}" = "1" ] && [ -z "$SERVER_CPUS$CLIENT_CPUS" ] && [ "$CORES" -ge 2 ]; then
+  half=$((CORES / 2))
+  CLIENT_CPUS="0-$((half - 1))"
+  SERVER_CPUS="$half-$((CORES - 1))"
+fi
+if [ "${BENCH_PIN:-1}" != "1" ]; then SERVER_CPUS=""; CLIENT_CPUS=""; fi
+count_cpus() { [ -n "$1" ] && taskset -c "$1" nproc || echo "$CORES"; }
+CLIENT_THREADS=$(count_cpus "$CLIENT_CPUS")
+client() { if [ -n "$CLIENT_CPUS" ]; then taskset -c "$CLIENT_CPUS" "$@"; else "$@"; fi; }
+
+# --- build -------------------------------------------------------------------------------------------------------
+build() {
+  say "Building (Release)"
+  local project
+  for project in "$@"; do
+    dotnet build "$project" -c Release --nologo -v q -clp:ErrorsOnly >"$WORK/build.log" 2>&1 || {
+      cat "$WORK/build.log"; echo "bench/run.sh: build of $project failed" >&2; exit 1; }
+  done
+}
+
+machine_meta() {
+  local cpu mem
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
+  mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+  $PY - "$WORK/meta.json" <<EOF
+import json, sys
+notes = [l.strip() for l in open("$NOTES", encoding="utf-8") if l.strip()]
+json.dump({
+  "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+  "command": "bench/run.sh ${BENCH_ARGS:-}".strip(),
+  "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')",
+  "cores": "$CORES",
+  "cores_count": $CORES,
+  "cpu": "$cpu",
+  "memory": "$mem",
+  "kernel": "$(uname -r)",
+  "dotnet": "$(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ {v=$2} END {print v}'))",
+  "wrk": "$(wrk -v 2>&1 | head -n1 | awk '{print $2}')",
+  "h2load": "$(h2load --version 2>&1 | head -n1)",
+  "redis": "$(redis-server --version | awk '{print $3}' | sed 's/v=//')",
+  "pinning": "server side on CPUs ${SERVER_CPUS:-any}, load generator on CPUs ${CLIENT_CPUS:-any}",
+  "pinning_note": "${PIN_NOTE:-}",
+  "loadavg": "1/5/15-min load average $LOADAVG_START at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end (other work on the machine shows here)",
+  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario; ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -n ${REDIS_REQUESTS} -d ${VALUE_BYTES}",
+  "notes": notes,
+}, open(sys.argv[1], "w"), indent=1)
+EOF
+}
+
+# --- micro-benchmarks and memory -------------------------------------------------------------------------------
+if [ "$MODE" = "micro" ]; then
+  BENCH_ARGS="--micro"
+  build bench/OrleansKv.Benchmarks/OrleansKv.Benchmarks.csproj
+  say "BenchmarkDotNet (ShortRun, MemoryDiagnoser); several minutes"
+  mkdir -p "$RESULTS_DIR"
+  artifacts="$WORK/bdn"
+  (cd bench/OrleansKv.Benchmarks && dotnet bin/Release/net10.0/OrleansKv.Benchmarks.dll --filter '*' --artifacts "$artifacts" ${BENCH_MICRO_ARGS:-}) | tee "$WORK/micro.log"
+  {
+    echo "# OrleansKv micro-benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Command: \`bench/run.sh --micro\` (commit \`$(git rev-parse --short HEAD)\`), BenchmarkDotNet ShortRun with MemoryDiagnoser,"
+    echo "$CORES cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), shared and noisy: compare within a table."
+    for report in "$artifacts"/results/*-report-github.md; do
+      [ -e "$report" ] || continue
+      echo
+      echo "## $(basename "$report" -report-github.md | sed 's/^OrleansKv\.Benchmarks\.//')"
+      echo
+      sed -n '/^|/,$p' "$report" | sed "s/&#39;/'/g"
+    done
+  } >"$RESULTS_DIR/$STAMP-micro.md"
+  cp "$RESULTS_DIR/$STAMP-micro.md" "$RESULTS_DIR/latest-micro.md"
+  echo; echo "Wrote bench/results/$STAMP-micro.md and bench/results/latest-micro.md"
+  exit 0
+fi
+
+if [ "$MODE" = "memory" ]; then
+  build bench/memory/OrleansKv.MemoryBench.csproj
+  say "Memory: 1M keys in one namespace, 100k namespaces of one key (each in a fresh process)"
+  mkdir -p "$RESULTS_DIR"
+  dotnet bench/memory/bin/Release/net10.0/OrleansKv.MemoryBench.dll --out "$RESULTS_DIR/$STAMP-memory.md" --work "$WORK" ${BENCH_MEMORY_ARGS:-}
+  cp "$RESULTS_DIR/$STAMP-memory.md" "$RESULTS_DIR/latest-memory.md"
+  echo; echo "Wrote bench/results/$STAMP-memory.md and bench/results/latest-memory.md"
+  exit 0
+fi
+
+# --- load scenarios ----------------------------------------------------------------------------------------------
+BENCH_ARGS="$ORIG_ARGS"
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+if [ "$CORES" -le 2 ]; then
+  PIN_NOTE="the server side gets one core and the load generator the other, so the ceilings here are one-core ceilings."
+else
+  PIN_NOTE="the server side and the load generator each get half the cores."
+fi
+[ -z "$SERVER_CPUS" ] && PIN_NOTE="nothing is pinned (BENCH_PIN=0 or one core): load generator and server share every core."
+
+build src/OrleansKv.Server/OrleansKv.Server.csproj bench/baselines/BareKestrel/OrleansKv.Bench.BareKestrel.csproj \
+  bench/baselines/StatelessRedis/OrleansKv.Bench.StatelessRedis.csproj bench/tools/BenchTool/OrleansKv.Bench.Tool.csproj
+SERVER_DLL="$ROOT/src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll"
+KESTREL_DLL="$BENCH/baselines/BareKestrel/bin/Release/net10.0/OrleansKv.Bench.BareKestrel.dll"
+STATELESS_DLL="$BENCH/baselines/StatelessRedis/bin/Release/net10.0/OrleansKv.Bench.StatelessRedis.dll"
+TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll"
+
+# alloc_bytes KIND URL : bytes the server process allocated since start (okv: /metrics; baseline: /_bench/alloc).
+alloc_bytes() {
+  if [ "$1" = okv ]; then
+    curl -s --max-time 5 "$2/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {print $NF; exit}'
+  else
+    curl -s --max-time 5 "$2/_bench/alloc"
+  fi
+}
+
+# run_wrk ID KIND URL MODE [DELAY_MS] [CONNECTIONS] : warm-up, measured run, record.
+run_wrk() {
+  local id=$1 kind=$2 url=$3 mode=$4 delay=${5:-0} conns=${6:-$CONNECTIONS} before after alloc=() note=()
+  local args=(-t "$CLIENT_THREADS" -c "$conns" --latency -s "$BENCH/scripts/kv.lua" "$url" -- "$mode" "$KEYS" "$TOKEN" "$VALUE_BYTES" "$delay")
+  client wrk -d "${WARMUP}s" "${args[@]}" >/dev/null 2>&1 || true
+  before=$(alloc_bytes "$kind" "$url" || true)
+  client wrk -d "${DURATION}s" "${args[@]}" >"$WORK/$id.out" 2>&1 || true
+  after=$(alloc_bytes "$kind" "$url" || true)
+  if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
+  if [ "$delay" != "0" ]; then note=(--note "paced: $conns connections, ${delay} ms between requests"); fi
+  $REPORT record "$RESULTS" --id "$id" --kind wrk --out "$WORK/$id.out" "${alloc[@]}" "${note[@]}" || true
+}
+
+skip() { $REPORT skip "$RESULTS" --id "$1" --reason "$2"; }
+
+preload() { # NAME URL
+  if ! $TOOL preload --url "$2" --token "$TOKEN" --keys "$KEYS" --value-bytes "$VALUE_BYTES" >"$WORK/preload-$1.log" 2>&1; then
+    echo "preload failed: $(head -c 300 "$WORK/preload-$1.log")"
+    return 1
+  fi
+  sed 's/^/  /' "$WORK/preload-$1.log"
+}
+
+rate() { $REPORT get "$RESULTS" "$1" rps 2>/dev/null | cut -d. -f1; }
+
+start_kestrel() {
+  KESTREL_HTTP=$(free_port); KESTREL_GRPC=$(free_port)
+  start_proc kestrel "$SERVER_CPUS" env BENCH_HTTP_PORT="$KESTREL_HTTP" BENCH_GRPC_PORT="$KESTREL_GRPC" BENCH_TOKEN="$TOKEN" dotnet "$KESTREL_DLL"
+  wait_http kestrel "http://127.0.0.1:$KESTREL_HTTP/_bench/alloc" 60
+}
+
+start_okv() { # embedded, DURABILITY=full
+  OKV_HTTP=$(free_port); OKV_GRPC=$(free_port)
+  mkdir -p "$WORK/okv-data"
+  start_proc okv "$SERVER_CPUS" env HTTP_PORT="$OKV_HTTP" GRPC_PORT="$OKV_GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/okv-data" \
+    DURABILITY=full TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet "$SERVER_DLL"
+  wait_http okv "http://127.0.0.1:$OKV_HTTP/healthz" 60
+}
+
+if wants rest || wants grpc; then
+  say "Starting bare Kestrel (ceiling) and OrleansKv embedded (DURABILITY=full), server side on CPUs ${SERVER_CPUS:-any}"
+  KESTREL_OK=1; OKV_OK=1
+  start_kestrel || { KESTREL_OK=0; note "bare Kestrel did not start: $(last_log_line kestrel)"; }
+  start_okv || { OKV_OK=0; note "OrleansKv embedded did not start: $(last_log_line okv)"; }
+  [ "$KESTREL_OK" = 1 ] && { preload kestrel "http://127.0.0.1:$KESTREL_HTTP" || KESTREL_OK=0; }
+  [ "$OKV_OK" = 1 ] && { preload okv "http://127.0.0.1:$OKV_HTTP" || OKV_OK=0; }
+fi
+
+if wants rest; then
+  say "REST (wrk, ${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s warm-up; pairs back to back)"
+  for mode in get set mix; do
+    if [ "$KESTREL_OK" = 1 ]; then run_wrk "rest_${mode}_kestrel" kestrel "http://127.0.0.1:$KESTREL_HTTP" "$mode"; else skip "rest_${mode}_kestrel" "bare Kestrel did not start"; fi
+    if [ "$OKV_OK" = 1 ]; then run_wrk "rest_${mode}_okv" okv "http://127.0.0.1:$OKV_HTTP" "$mode"; else skip "rest_${mode}_okv" "OrleansKv did not start"; fi
+  done
+
+  peak=$(rate rest_get_okv || true)
+  if [ -n "$peak" ] && [ "$peak" -gt 100 ]; then
+    # Pace GET at half the peak: wrk's delay() between the requests of each connection (wrk2 is not packaged).
+    target=$((peak / 2))
+    pace_conns=$CONNECTIONS
+    delay=$($PY -c "print(round(max(0.05, $pace_conns * 1000 / $target), 3))")
+    # One calibration pass (it also warms up): the round-trip time adds to the delay, so correct for it.
+    client wrk -d "${WARMUP}s" -t "$CLIENT_THREADS" -c "$pace_conns" -s "$BENCH/scripts/kv.lua" "http://127.0.0.1:$OKV_HTTP" -- get "$KEYS" "$TOKEN" "$VALUE_BYTES" "$delay" >"$WORK/calibrate.out" 2>&1 || true
+    delay=$($PY - "$WORK/calibrate.out" "$pace_conns" "$target" "$delay" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1]).read()
+conns, target, delay = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+m = re.search(r"^BENCH_RESULT (\{.*\})$", text, re.M)
+if not m:
+    print(delay); sys.exit()
+r = json.loads(m.group(1))
+achieved = r["requests"] / (r["duration_us"] / 1e6)
+overhead_ms = max(0.0, conns * 1000 / achieved - delay)  # per-request time that is not the delay
+print(round(max(0.05, conns * 1000 / target - overhead_ms), 3))
+EOF
+)
+    echo "  pacing GET at ~${target} req/s (half of ${peak}): ${pace_conns} connections, ${delay} ms between requests"
+    WARMUP_SAVED=$WARMUP; WARMUP=0
+    run_wrk rest_get_okv_half okv "http://127.0.0.1:$OKV_HTTP" get "$delay" "$pace_conns"
+    WARMUP=$WARMUP_SAVED
+  else
+    skip rest_get_okv_half "no REST GET peak was measured"
+  fi
+fi
+
+if wants grpc; then
+  say "gRPC (h2load, h2c prior knowledge, ${H2_CLIENTS} clients x ${H2_STREAMS} streams)"
+  $TOOL grpc-body --method get --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/grpc-get.bin"
+  $TOOL grpc-body --method set --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/grpc-set.bin"
+
+  # run_h2load ID PORT METHOD : status check, warm-up + measured run, status check again.
+  run_h2load() {
+    local id=$1 port=$2 method=$3 kind=$4 http=$5 path before after alloc=() check
+    path="/orleanskv.v1.KvStore/${method^}"
+    if ! check=$($TOOL grpc-check --url "http://127.0.0.1:$port" --method "$method" --body "$WORK/grpc-$method.bin" --token "$TOKEN" --count 20 2>&1); then
+      skip "$id" "gRPC ${method^} does not succeed: ${check//$'\n'/ }"
+      return
+    fi
+    before=$(alloc_bytes "$kind" "$http" || true)
+    client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$DURATION" --warm-up-time="$WARMUP" \
+      -d "$WORK/grpc-$method.bin" -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $TOKEN" \
+      --log-file="$WORK/$id.log" "http://127.0.0.1:$port$path" >"$WORK/$id.out" 2>&1 || true
+    after=$(alloc_bytes "$kind" "$http" || true)
+    if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
+    if ! check=$($TOOL grpc-check --url "http://127.0.0.1:$port" --method "$method" --body "$WORK/grpc-$method.bin" --token "$TOKEN" --count 20 2>&1); then
+      note "$id: gRPC ${method^} failed after the load run: $check"
+    fi
+    $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.out" --log "$WORK/$id.log" "${alloc[@]}" || true
+  }
+
+  for method in get set; do
+    if [ "$KESTREL_OK" = 1 ]; then
+      run_h2load "grpc_${method}_h2c" "$KESTREL_GRPC" "$method" kestrel "http://127.0.0.1:$KESTREL_HTTP"
+    else
+      skip "grpc_${method}_h2c" "bare Kestrel did not start"
+    fi
+    if [ "$OKV_OK" = 1 ]; then
+      run_h2load "grpc_${method}_okv" "$OKV_GRPC" "$method" okv "http://127.0.0.1:$OKV_HTTP"
+    else
+      skip "grpc_${method}_okv" "OrleansKv did not start"
+    fi
+  done
+fi
+stop_proc kestrel
+stop_proc okv
+
+REDIS_OK=0
+if wants redis || wants cluster; then
+  say "redis-server on loopback (server side CPUs ${SERVER_CPUS:-any}; no persistence)"
+  REDIS_PORT=$(free_port)
+  start_proc redis "$SERVER_CPUS" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && { REDIS_OK=1; break; }; sleep 0.1; done
+  [ "$REDIS_OK" = 1 ] || note "redis-server did not start: $(last_log_line redis)"
+fi
+
+if wants redis; then
+  say "redis-benchmark reference (-c $CONNECTIONS -P 1 -n $REDIS_REQUESTS -d $VALUE_BYTES)"
+  for test in set get; do
+    if [ "$REDIS_OK" = 1 ]; then
+      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$((REDIS_REQUESTS / 5))" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" -q >/dev/null 2>&1 || true
+      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$REDIS_REQUESTS" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" >"$WORK/redis_$test.out" 2>&1 || true
+      $REPORT record "$RESULTS" --id "redis_$test" --kind redis --out "$WORK/redis_$test.out" || true
+    else
+      skip "redis_$test" "redis-server did not start"
+    fi
+  done
+fi
+
+if wants cluster; then
+  say "Cluster mode (Redis): stateless ASP.NET + StackExchange.Redis vs an OrleansKv silo with REDIS_URL"
+  STATELESS_OK=0; CLUSTER_OK=0; CLUSTER_REASON="redis-server did not start"
+  if [ "$REDIS_OK" = 1 ]; then
+    STATELESS_HTTP=$(free_port)
+    start_proc stateless "$SERVER_CPUS" env BENCH_HTTP_PORT="$STATELESS_HTTP" BENCH_REDIS="127.0.0.1:$REDIS_PORT" BENCH_TOKEN="$TOKEN" dotnet "$STATELESS_DLL"
+    if wait_http stateless "http://127.0.0.1:$STATELESS_HTTP/_bench/alloc" 60 && preload stateless "http://127.0.0.1:$STATELESS_HTTP"; then
+      STATELESS_OK=1
+    else
+      note "stateless Redis baseline did not start: $(last_log_line stateless)"
+    fi
+    CLUSTER_HTTP=$(free_port)
+    start_proc cluster "$SERVER_CPUS" env HTTP_PORT="$CLUSTER_HTTP" GRPC_PORT="$(free_port)" SILO_PORT="$(free_port)" \
+      REDIS_URL="127.0.0.1:$REDIS_PORT" CLUSTER_ID="bench-$$" DATA_DIR="$WORK/cluster-data" TOKEN="$TOKEN" LOG_LEVEL=Warning dotnet "$SERVER_DLL"
+    if wait_http cluster "http://127.0.0.1:$CLUSTER_HTTP/readyz" 45; then
+      if preload cluster "http://127.0.0.1:$CLUSTER_HTTP" >"$WORK/cluster-preload.txt"; then
+        cat "$WORK/cluster-preload.txt"; CLUSTER_OK=1
+      else
+        CLUSTER_REASON="cluster mode started but writes fail: $(tail -c 300 "$WORK/cluster-preload.txt")"
+      fi
+    elif kill -0 "${PIDS[cluster]}" 2>/dev/null; then
+      CLUSTER_REASON="cluster mode did not become ready (/readyz) within 45 s: $(last_log_line cluster)"
+    else
+      CLUSTER_REASON="cluster mode failed to start: $(last_log_line cluster)"
+    fi
+  fi
+  for mode in get set; do
+    if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" baseline "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
+    if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" okv "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
+  done
+  stop_proc cluster
+  stop_proc stateless
+fi
+stop_proc redis
+
+say "Results"
+mkdir -p "$RESULTS_DIR"
+machine_meta
+$REPORT render "$RESULTS" "$WORK/meta.json" "$RESULTS_DIR/$STAMP.md"
+cp "$RESULTS_DIR/$STAMP.md" "$RESULTS_DIR/latest.md"
+cat "$RESULTS_DIR/latest.md"
+echo
+echo "Wrote bench/results/$STAMP.md and bench/results/latest.md"

@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""bench/run.sh's bookkeeping: parses wrk, h2load and redis-benchmark output into one JSON line per
+scenario, and renders the markdown table with ratios against the baselines and the goals.
+
+  report.py record RESULTS.jsonl --id ID --kind wrk|h2load|redis --out STDOUT [--log H2LOAD_LOG]
+                    [--alloc-bytes N] [--note TEXT]
+  report.py skip RESULTS.jsonl --id ID --reason TEXT
+  report.py get RESULTS.jsonl ID FIELD          (prints one field of a recorded scenario, e.g. rps)
+  report.py render RESULTS.jsonl META.json OUT.md
+Standard library only.
+"""
+import argparse
+import json
+import math
+import re
+import sys
+
+# id -> (section, target, what it measures)
+SCENARIOS = {
+    "rest_get_kestrel": ("REST", "bare Kestrel (ceiling)", "GET /{key}, preloaded keys"),
+    "rest_get_okv": ("REST", "OrleansKv embedded", "GET /{key}, preloaded keys (grain cache)"),
+    "rest_set_kestrel": ("REST", "bare Kestrel (ceiling)", "POST /{key} JSON"),
+    "rest_set_okv": ("REST", "OrleansKv embedded", "POST /{key}, DURABILITY=full (fsync per group commit)"),
+    "rest_mix_kestrel": ("REST", "bare Kestrel (ceiling)", "90% GET / 10% POST"),
+    "rest_mix_okv": ("REST", "OrleansKv embedded", "90% GET / 10% durable POST"),
+    "rest_get_okv_half": ("REST", "OrleansKv embedded", "GET paced at half the measured peak"),
+    "grpc_get_h2c": ("gRPC", "bare h2c (ceiling)", "KvStore/Get, one key"),
+    "grpc_get_okv": ("gRPC", "OrleansKv embedded", "KvStore/Get, one key"),
+    "grpc_set_h2c": ("gRPC", "bare h2c (ceiling)", "KvStore/Set, one key"),
+    "grpc_set_okv": ("gRPC", "OrleansKv embedded", "KvStore/Set, one key, DURABILITY=full"),
+    "redis_get": ("Redis reference", "redis-server (redis-benchmark)", "GET, -P 1"),
+    "redis_set": ("Redis reference", "redis-server (redis-benchmark)", "SET, -P 1"),
+    "cluster_get_stateless": ("Cluster (Redis)", "stateless ASP.NET + Redis", "GET /{key}: one Redis GET per request"),
+    "cluster_get_okv": ("Cluster (Redis)", "OrleansKv cluster silo", "GET /{key}, REDIS_URL set"),
+    "cluster_set_stateless": ("Cluster (Redis)", "stateless ASP.NET + Redis", "POST /{key}: one Redis SET per request"),
+    "cluster_set_okv": ("Cluster (Redis)", "OrleansKv cluster silo", "POST /{key}, REDIS_URL set"),
+}
+
+# id -> [(baseline id, label)] ratios shown next to the row
+BASELINES = {
+    "rest_get_okv": [("rest_get_kestrel", "bare Kestrel")],
+    "rest_set_okv": [("rest_set_kestrel", "bare Kestrel")],
+    "rest_mix_okv": [("rest_mix_kestrel", "bare Kestrel")],
+    "grpc_get_okv": [("grpc_get_h2c", "bare h2c")],
+    "grpc_set_okv": [("grpc_set_h2c", "bare h2c")],
+    "cluster_get_okv": [("cluster_get_stateless", "stateless+Redis"), ("redis_get", "redis-benchmark")],
+    "cluster_set_okv": [("cluster_set_stateless", "stateless+Redis"), ("redis_set", "redis-benchmark")],
+    "cluster_get_stateless": [("redis_get", "redis-benchmark")],
+    "cluster_set_stateless": [("redis_set", "redis-benchmark")],
+    "rest_get_kestrel": [("redis_get", "redis-benchmark")],
+    "rest_set_kestrel": [("redis_set", "redis-benchmark")],
+}
+
+
+def load(path):
+    rows = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    rows[row["id"]] = row
+    except FileNotFoundError:
+        pass
+    return rows
+
+
+def append(path, row):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+def parse_wrk(text):
+    match = re.search(r"^BENCH_RESULT (\{.*\})$", text, re.M)
+    if not match:
+        raise ValueError("wrk printed no BENCH_RESULT line")
+    r = json.loads(match.group(1))
+    seconds = r["duration_us"] / 1e6
+    errors = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"]
+    return {
+        "requests": r["requests"],
+        "seconds": round(seconds, 2),
+        "rps": r["requests"] / seconds if seconds else 0.0,
+        "p50_ms": r["p50_us"] / 1000,
+        "p99_ms": r["p99_us"] / 1000,
+        "p999_ms": r["p999_us"] / 1000,
+        "errors": errors,
+        "non_2xx": r["errors_status"],
+    }
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return float("nan")
+    rank = max(0, math.ceil(p / 100 * len(sorted_values)) - 1)
+    return sorted_values[rank]
+
+
+def parse_h2load(text, log_path):
+    finished = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
+    counts = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", text)
+    codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
+    if not finished or not counts:
+        raise ValueError("h2load printed no summary (did it connect?)")
+    latencies = []
+    with open(log_path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                latencies.append(int(parts[2]))
+    latencies.sort()
+    done = int(counts.group(3))
+    ok = int(codes.group(1)) if codes else int(counts.group(4))
+    return {
+        "requests": done,
+        "seconds": float(finished.group(1)),
+        "rps": float(finished.group(2)),
+        "p50_ms": percentile(latencies, 50) / 1000,
+        "p99_ms": percentile(latencies, 99) / 1000,
+        "p999_ms": percentile(latencies, 99.9) / 1000,
+        "errors": int(counts.group(5)) + int(counts.group(6)) + int(counts.group(7)),
+        "non_2xx": done - ok,
+    }
+
+
+def parse_redis(text):
+    rps = re.search(r"throughput summary: ([\d.]+) requests per second", text)
+    summary = re.search(r"latency summary \(msec\):\s*\n\s*avg\s+min\s+p50\s+p95\s+p99\s+max\s*\n\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", text)
+    total = re.search(r"(\d+) requests completed in ([\d.]+) seconds", text)
+    if not rps or not summary:
+        raise ValueError("redis-benchmark printed no summary")
+    p999 = None
+    # "99.902% <= 0.855 milliseconds (cumulative count 99902)": the first step at or above 99.9% bounds it.
+    for m in re.finditer(r"([\d.]+)% <= ([\d.]+) milliseconds", text):
+        if float(m.group(1)) >= 99.9:
+            p999 = float(m.group(2))
+            break
+    return {
+        "requests": int(total.group(1)) if total else 0,
+        "seconds": float(total.group(2)) if total else 0.0,
+        "rps": float(rps.group(1)),
+        "p50_ms": float(summary.group(3)),
+        "p99_ms": float(summary.group(5)),
+        "p999_ms": p999 if p999 is not None else float("nan"),
+        "errors": 0,
+        "non_2xx": 0,
+    }
+
+
+def cmd_record(args):
+    with open(args.out, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    try:
+        if args.kind == "wrk":
+            result = parse_wrk(text)
+        elif args.kind == "h2load":
+            result = parse_h2load(text, args.log)
+        else:
+            result = parse_redis(text)
+    except (ValueError, OSError) as ex:
+        append(args.results, {"id": args.id, "skipped": f"no result: {ex}"})
+        print(f"  {args.id}: no result ({ex})")
+        return 1
+    if args.alloc_bytes is not None and result["requests"]:
+        result["alloc_per_req"] = args.alloc_bytes / result["requests"]
+    if args.note:
+        result["note"] = args.note
+    append(args.results, {"id": args.id, "result": result})
+    bad = result["errors"] + result["non_2xx"]
+    alloc = f", {result['alloc_per_req']:.0f} B allocated/req" if "alloc_per_req" in result else ""
+    print(f"  {args.id}: {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
+          f"p99.9 {result['p999_ms']:.2f} ms{alloc}" + (f", {bad} errors/non-2xx" if bad else ""))
+    return 0
+
+
+def cmd_skip(args):
+    append(args.results, {"id": args.id, "skipped": args.reason})
+    print(f"  {args.id}: SKIPPED: {args.reason}")
+    return 0
+
+
+def cmd_get(args):
+    row = load(args.results).get(args.id)
+    if not row or "result" not in row:
+        return 1
+    print(row["result"][args.field])
+    return 0
+
+
+def fmt_ms(value):
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+
+
+def ratio(rows, a, b):
+    ra, rb = rows.get(a, {}).get("result"), rows.get(b, {}).get("result")
+    if not ra or not rb or not rb["rps"]:
+        return None
+    return ra["rps"] / rb["rps"]
+
+
+def cmd_render(args):
+    rows = load(args.results)
+    with open(args.meta, encoding="utf-8") as f:
+        meta = json.load(f)
+    out = []
+    w = out.append
+    w(f"# OrleansKv benchmark — {meta['date']}")
+    w("")
+    w(f"Command: `{meta['command']}` (commit `{meta['commit']}`).")
+    w("")
+    w("| machine | |")
+    w("|---|---|")
+    for key in ("cores", "cpu", "memory", "kernel", "dotnet", "wrk", "h2load", "redis", "pinning", "load", "loadavg"):
+        w(f"| {key} | {meta.get(key, '?')} |")
+    w("")
+    w("The machine is small, shared and noisy: read the **ratios** (each pair measured back to back in this "
+      "run, same client, same pinning), not the absolute numbers. With " + str(meta.get("cores_count", "?")) +
+      " cores the load generator and the server side (server, and redis-server where used) compete for the "
+      "machine; " + meta.get("pinning_note", "") + " Latencies are wrk's and h2load's (service time per request, "
+      "not corrected for coordinated omission); redis-benchmark's p99.9 is the first step of its distribution at or above 99.9%.")
+    w("")
+    w("| section | scenario | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | alloc/req | ratio |")
+    w("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+    for sid, (section, target, what) in SCENARIOS.items():
+        row = rows.get(sid)
+        if row is None:
+            continue
+        if "skipped" in row:
+            w(f"| {section} | {what} | {target} | skipped | | | | | | {row['skipped']} |")
+            continue
+        r = row["result"]
+        ratios = []
+        for base, label in BASELINES.get(sid, []):
+            value = ratio(rows, sid, base)
+            if value is not None:
+                ratios.append(f"{value:.2f}× {label}")
+        if "note" in r:
+            ratios.append(r["note"])
+        alloc = f"{r['alloc_per_req']:,.0f} B" if "alloc_per_req" in r else "–"
+        errors = r["errors"] + r["non_2xx"]
+        w(f"| {section} | {what} | {target} | {r['rps']:,.0f} | {fmt_ms(r['p50_ms'])} | {fmt_ms(r['p99_ms'])} | "
+          f"{fmt_ms(r['p999_ms'])} | {errors} | {alloc} | {'; '.join(ratios)} |")
+    w("")
+    w("## Goals (issue 6)")
+    w("")
+    w("| goal | measured | verdict |")
+    w("|---|---|---|")
+
+    def goal(label, value, target, fmt, higher=True, missing="not measured"):
+        if value is None:
+            w(f"| {label} | {missing} | skipped |")
+            return
+        ok = value >= target if higher else value <= target
+        w(f"| {label} | {fmt.format(value)} | {'met' if ok else 'NOT met'} |")
+
+    def skipped_reason(*ids):
+        for i in ids:
+            if i in rows and "skipped" in rows[i]:
+                return "skipped: " + rows[i]["skipped"]
+        return "not measured"
+
+    goal("REST GET ≥ 0.8 × bare-Kestrel ceiling", ratio(rows, "rest_get_okv", "rest_get_kestrel"), 0.8, "{:.2f}×",
+         missing=skipped_reason("rest_get_okv", "rest_get_kestrel"))
+    goal("gRPC Get ≥ 0.8 × bare-h2c ceiling", ratio(rows, "grpc_get_okv", "grpc_get_h2c"), 0.8, "{:.2f}×",
+         missing=skipped_reason("grpc_get_okv", "grpc_get_h2c"))
+    goal("cluster-mode GET ≥ 2 × stateless Redis-per-request", ratio(rows, "cluster_get_okv", "cluster_get_stateless"), 2.0, "{:.2f}×",
+         missing=skipped_reason("cluster_get_okv", "cluster_get_stateless"))
+    set_rps = rows.get("rest_set_okv", {}).get("result", {}).get("rps")
+    goal("durable SET ≥ 50k/s embedded (REST, DURABILITY=full)", set_rps, 50_000, "{:,.0f} req/s",
+         missing=skipped_reason("rest_set_okv"))
+    grpc_set = rows.get("grpc_set_okv", {}).get("result", {}).get("rps")
+    goal("durable SET ≥ 50k/s embedded (gRPC, DURABILITY=full)", grpc_set, 50_000, "{:,.0f} req/s",
+         missing=skipped_reason("grpc_set_okv"))
+    half = rows.get("rest_get_okv_half", {}).get("result")
+    goal("p99 ≤ 2 ms at half of peak (REST GET)", half["p99_ms"] if half else None, 2.0,
+         "{:.2f} ms" + (f" at {half['rps']:,.0f} req/s" if half else ""), higher=False,
+         missing=skipped_reason("rest_get_okv_half"))
+    w("")
+    w("Ratios are req/s of the row over req/s of the named baseline, both from this run. "
+      "alloc/req: managed bytes allocated in the server process per request over the measured window "
+      "(from `dotnet_gc_allocated_bytes_total` on OrleansKv's /metrics, `/_bench/alloc` on the baselines; "
+      "includes background work such as timers and the scrape itself).")
+    notes = meta.get("notes") or []
+    if notes:
+        w("")
+        w("## Notes from this run")
+        w("")
+        for note in notes:
+            w(f"- {note}")
+    with open(args.md, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("record")
+    p.add_argument("results")
+    p.add_argument("--id", required=True)
+    p.add_argument("--kind", choices=["wrk", "h2load", "redis"], required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--log")
+    p.add_argument("--alloc-bytes", type=float)
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_record)
+    p = sub.add_parser("skip")
+    p.add_argument("results")
+    p.add_argument("--id", required=True)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_skip)
+    p = sub.add_parser("get")
+    p.add_argument("results")
+    p.add_argument("id")
+    p.add_argument("field")
+    p.set_defaults(func=cmd_get)
+    p = sub.add_parser("render")
+    p.add_argument("results")
+    p.add_argument("meta")
+    p.add_argument("md")
+    p.set_defaults(func=cmd_render)
+    args = parser.parse_args()
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()
