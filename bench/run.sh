@@ -13,7 +13,7 @@
 # the reason printed and written into the table. Loopback only.
 #
 # Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (64),
-# BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
+# BENCH_WIDE_CONNECTIONS (256, the wide durable SET row), BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
 # BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
 # server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
 set -euo pipefail
@@ -39,6 +39,7 @@ while [ $# -gt 0 ]; do
 done
 
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
+WIDE_CONNECTIONS=${BENCH_WIDE_CONNECTIONS:-256}
 H2_CLIENTS=${BENCH_H2_CLIENTS:-8}
 H2_STREAMS=$(( CONNECTIONS / H2_CLIENTS > 0 ? CONNECTIONS / H2_CLIENTS : 1 ))
 KEYS=${BENCH_KEYS:-10000}
@@ -144,6 +145,19 @@ count_cpus() { [ -n "$1" ] && taskset -c "$1" nproc || echo "$CORES"; }
 CLIENT_THREADS=$(count_cpus "$CLIENT_CPUS")
 client() { if [ -n "$CLIENT_CPUS" ]; then taskset -c "$CLIENT_CPUS" "$@"; else "$@"; fi; }
 
+# fsync latency of the file system under $WORK: durable writes/s <= writes in flight / (commit latency >= fsync).
+FSYNC_MS=$($PY - "$WORK/fsync.probe" <<'EOF'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o600)
+start = time.perf_counter()
+for _ in range(50):
+    os.write(fd, b"x" * 4096)
+    os.fsync(fd)
+print(f"{(time.perf_counter() - start) / 50 * 1000:.2f}")
+os.close(fd)
+EOF
+)
+
 # --- build -------------------------------------------------------------------------------------------------------
 build() {
   say "Building (Release)"
@@ -167,6 +181,7 @@ json.dump({
   "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')",
   "cores": "$CORES",
   "cores_count": $CORES,
+  "wide_connections": $WIDE_CONNECTIONS,
   "cpu": "$cpu",
   "memory": "$mem",
   "kernel": "$(uname -r)",
@@ -176,6 +191,7 @@ json.dump({
   "redis": "$(redis-server --version | awk '{print $3}' | sed 's/v=//')",
   "pinning": "server side on CPUs ${SERVER_CPUS:-any}, load generator on CPUs ${CLIENT_CPUS:-any}",
   "pinning_note": "${PIN_NOTE:-}",
+  "fsync": "$FSYNC_MS ms per 4 KiB write + fsync in the data directory's file system (a durable group commit costs at least one)",
   "loadavg": "1/5/15-min load average $LOADAVG_START at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end (other work on the machine shows here)",
   "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario; ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -n ${REDIS_REQUESTS} -d ${VALUE_BYTES}",
   "notes": notes,
@@ -299,6 +315,10 @@ if wants rest; then
     if [ "$KESTREL_OK" = 1 ]; then run_wrk "rest_${mode}_kestrel" kestrel "http://127.0.0.1:$KESTREL_HTTP" "$mode"; else skip "rest_${mode}_kestrel" "bare Kestrel did not start"; fi
     if [ "$OKV_OK" = 1 ]; then run_wrk "rest_${mode}_okv" okv "http://127.0.0.1:$OKV_HTTP" "$mode"; else skip "rest_${mode}_okv" "OrleansKv did not start"; fi
   done
+
+  # Durable writes per second are bounded by writes in flight / commit latency (fsync): the same SET with more
+  # connections shows how far group commit scales on this disk.
+  if [ "$OKV_OK" = 1 ]; then run_wrk rest_set_okv_wide okv "http://127.0.0.1:$OKV_HTTP" set 0 "$WIDE_CONNECTIONS"; else skip rest_set_okv_wide "OrleansKv did not start"; fi
 
   peak=$(rate rest_get_okv || true)
   if [ -n "$peak" ] && [ "$peak" -gt 100 ]; then

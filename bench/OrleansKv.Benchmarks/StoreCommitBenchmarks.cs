@@ -7,7 +7,8 @@ namespace OrleansKv.Benchmarks;
 
 /// <summary>
 /// The embedded store's commit path: one CommitAsync (a fenced group of upserts) through the writer thread, in
-/// its own transaction, relaxed durability (no fsync, so the SQL work shows rather than the disk), temp dir.
+/// its own transaction, relaxed durability (no fsync, so the SQL work shows rather than the disk), temp dir;
+/// distinct keys, or one key written by every mutation.
 /// </summary>
 #pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup]
 public class StoreCommitBenchmarks
@@ -22,6 +23,10 @@ public class StoreCommitBenchmarks
     [Params(1, 64)]
     public int Mutations { get; set; }
 
+    /// <summary>Every mutation writes the same key (a hot key, or h2load's single-key Set), else distinct keys.</summary>
+    [Params(false, true)]
+    public bool SameKey { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
@@ -30,7 +35,7 @@ public class StoreCommitBenchmarks
         var snapshot = await _store.ClaimAsync("bench", CancellationToken.None);
         _epoch = snapshot.Epoch;
         _revision = snapshot.Revision;
-        _entries = [.. Enumerable.Range(0, Mutations).Select(i => new StoredEntry($"bench:{i}", new byte[64], "text/plain", new byte[32], 1, 1, 1, null))];
+        _entries = [.. Enumerable.Range(0, Mutations).Select(i => new StoredEntry(SameKey ? "bench:hot" : $"bench:{i}", new byte[64], "text/plain", new byte[32], 1, 1, 1, null))];
         await CommitAsync(); // every later commit updates existing keys, as a steady write load does
     }
 

@@ -39,6 +39,42 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
     }
 
     [Fact]
+    public async Task RepeatedKeysInOneCommitEndAsTheLastWriteWithTheSameStats()
+    {
+        var session = await Open();
+        await session.Put("existing", "old");
+        await session.Put("doomed", "abc");
+        var v = session.NextRevision;
+
+        await session.Commit(
+            EntryMutation.Put(Entry("existing", "first", v)),
+            EntryMutation.Put(Entry("fresh", "1", v)),
+            EntryMutation.Delete("existing"),
+            EntryMutation.Put(Entry("existing", "last!", v)),
+            EntryMutation.Put(Entry("fresh", "22", v)),
+            EntryMutation.Put(Entry("doomed", "zz", v)),
+            EntryMutation.Delete("doomed"),
+            EntryMutation.Put(Entry("transient", "t", v)),
+            EntryMutation.Delete("transient"));
+
+        Assert.Equal("last!", Text(await Store.ReadAsync(session.Ns, "existing", default)));
+        Assert.Equal("22", Text(await Store.ReadAsync(session.Ns, "fresh", default)));
+        Assert.Null(await Store.ReadAsync(session.Ns, "doomed", default));
+        Assert.Null(await Store.ReadAsync(session.Ns, "transient", default));
+        var snapshot = await Store.ClaimAsync(session.Ns, default);
+        Assert.Equal(2, snapshot.KeyCount);
+        Assert.Equal("existinglast!fresh22".Length, snapshot.TotalBytes);
+        Assert.Equal(v, snapshot.Revision);
+        var orphans = await Sqlite.RunOnWriterAsync(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM entry_values WHERE id NOT IN (SELECT value_id FROM entries)";
+            return (long)command.ExecuteScalar()!;
+        });
+        Assert.Equal(0, orphans);
+    }
+
+    [Fact]
     public async Task DisposalCheckpointsTheWriteAheadLog()
     {
         var session = await Open();
