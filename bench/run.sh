@@ -113,13 +113,15 @@ start_proc() {
 }
 
 # wait_http NAME URL SECONDS : 0 when URL answers 200; 1 when the process died or time ran out.
+LAST_HTTP=""
 wait_http() {
   local name=$1 url=$2 seconds=$3 i
   for i in $(seq 1 $((seconds * 10))); do
     if ! kill -0 "${PIDS[$name]}" 2>/dev/null; then
       return 1
     fi
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = "200" ]; then
+    LAST_HTTP=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+    if [ "$LAST_HTTP" = "200" ]; then
       return 0
     fi
     sleep 0.1
@@ -193,7 +195,7 @@ json.dump({
   "pinning_note": "${PIN_NOTE:-}",
   "fsync": "$FSYNC_MS ms per 4 KiB write + fsync in the data directory's file system (a durable group commit costs at least one)",
   "loadavg": "1/5/15-min load average $LOADAVG_START at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end (other work on the machine shows here)",
-  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario; ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -n ${REDIS_REQUESTS} -d ${VALUE_BYTES}",
+  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario; ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -d ${VALUE_BYTES}, about ${DURATION} s per test (at most ${REDIS_REQUESTS} requests)",
   "notes": notes,
 }, open(sys.argv[1], "w"), indent=1)
 EOF
@@ -401,11 +403,16 @@ if wants redis || wants cluster; then
 fi
 
 if wants redis; then
-  say "redis-benchmark reference (-c $CONNECTIONS -P 1 -n $REDIS_REQUESTS -d $VALUE_BYTES)"
+  say "redis-benchmark reference (-c $CONNECTIONS -P 1 -d $VALUE_BYTES, about $DURATION s per test)"
   for test in set get; do
     if [ "$REDIS_OK" = 1 ]; then
-      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$((REDIS_REQUESTS / 5))" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" -q >/dev/null 2>&1 || true
-      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$REDIS_REQUESTS" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" >"$WORK/redis_$test.out" 2>&1 || true
+      # redis-benchmark counts requests, not seconds: the warm-up's rate sizes the measured run to about
+      # BENCH_DURATION seconds (at most BENCH_REDIS_REQUESTS requests).
+      warm=$(client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n 100000 -d "$VALUE_BYTES" -r "$KEYS" -t "$test" -q 2>/dev/null \
+        | tr '\r' '\n' | awk '/requests per second/ {v=$2} END {printf "%d", v}' || true)
+      requests=$REDIS_REQUESTS
+      if [ -n "$warm" ] && [ "$warm" -gt 0 ] && [ $((warm * DURATION)) -lt "$REDIS_REQUESTS" ]; then requests=$((warm * DURATION)); fi
+      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$requests" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" >"$WORK/redis_$test.out" 2>&1 || true
       $REPORT record "$RESULTS" --id "redis_$test" --kind redis --out "$WORK/redis_$test.out" || true
     else
       skip "redis_$test" "redis-server did not start"
@@ -434,7 +441,7 @@ if wants cluster; then
         CLUSTER_REASON="cluster mode started but writes fail: $(tail -c 300 "$WORK/cluster-preload.txt")"
       fi
     elif kill -0 "${PIDS[cluster]}" 2>/dev/null; then
-      CLUSTER_REASON="cluster mode did not become ready (/readyz) within 45 s: $(last_log_line cluster)"
+      CLUSTER_REASON="cluster mode did not become ready within 45 s (/readyz last answered HTTP ${LAST_HTTP:-nothing}): $(last_log_line cluster)"
     else
       CLUSTER_REASON="cluster mode failed to start: $(last_log_line cluster)"
     fi

@@ -115,13 +115,17 @@ static async Task<int> GrpcCheckAsync(Dictionary<string, string> options)
         await response.Content.ReadAsByteArrayAsync();
         var status = Header(response, "grpc-status") ?? $"http-{(int)response.StatusCode}";
         statuses[status] = statuses.GetValueOrDefault(status) + 1;
-        if (status != "0")
+        if (status.StartsWith("http-", StringComparison.Ordinal))
         {
-            sample ??= $"grpc-status {status} ({(StatusCode)int.Parse(status.StartsWith("http-", StringComparison.Ordinal) ? "2" : status, CultureInfo.InvariantCulture)}): {Header(response, "grpc-message") ?? $"HTTP {(int)response.StatusCode}, content-type {response.Content.Headers.ContentType}"}";
+            sample ??= $"HTTP {(int)response.StatusCode} without grpc-status (the server does not serve {path} on this port)";
+        }
+        else if (status != "0")
+        {
+            sample ??= $"grpc-status {status} ({(StatusCode)int.Parse(status, CultureInfo.InvariantCulture)}): {Header(response, "grpc-message")}";
         }
     }
 
-    var summary = string.Join(", ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Value}x grpc-status {s.Key}"));
+    var summary = string.Join(", ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key.StartsWith("http-", StringComparison.Ordinal) ? $"{s.Value}x HTTP {s.Key[5..]}" : $"{s.Value}x grpc-status {s.Key}"));
     if (sample is not null)
     {
         return Fail($"{path}: {summary}; first failure: {Uri.UnescapeDataString(sample)}");
