@@ -254,26 +254,57 @@ KESTREL_DLL="$BENCH/baselines/BareKestrel/bin/Release/net10.0/OrleansKv.Bench.Ba
 STATELESS_DLL="$BENCH/baselines/StatelessRedis/bin/Release/net10.0/OrleansKv.Bench.StatelessRedis.dll"
 TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll"
 
-# alloc_bytes KIND URL : bytes the server process allocated since start (okv: /metrics; baseline: /_bench/alloc).
+# CPU use over a load run, in % of one core: the server side from /proc (utime + stime of its process), the load
+# generator from the shell's children times. A load generator near 100% with the server below it means the row
+# measured the client, not the server.
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ticks() { if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; fi; }
+# measure NAME OUTFILE COMMAND... : runs the load generator; sets SERVER_CPU and CLIENT_CPU.
+measure() {
+  local name=$1 out=$2 spid s0 s1 t0 t1
+  shift 2
+  spid=${PIDS[$name]:-}
+  s0=$(cpu_ticks "$spid"); t0=$(date +%s.%N)
+  ( "$@" >"$out" 2>&1; times >"$out.times" ) || true
+  s1=$(cpu_ticks "$spid"); t1=$(date +%s.%N)
+  read -r SERVER_CPU CLIENT_CPU < <($PY - "$out.times" "$t0" "$t1" "${s0:-0}" "${s1:-0}" "$CLK_TCK" <<'EOF'
+import re, sys
+times, t0, t1, s0, s1, tck = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4] or 0), int(sys.argv[5] or 0), int(sys.argv[6])
+elapsed = max(t1 - t0, 1e-3)
+client = 0.0
+try:
+    lines = open(times).read().split("\n")
+    for m, sec in re.findall(r"(\d+)m([\d.]+)s", lines[1]):
+        client += int(m) * 60 + float(sec)
+except (OSError, IndexError):
+    pass
+print(f"{(s1 - s0) / tck / elapsed * 100:.0f} {client / elapsed * 100:.0f}")
+EOF
+)
+}
+cpu_args() { echo "--server-cpu $SERVER_CPU --client-cpu $CLIENT_CPU"; }
+
+# alloc_bytes NAME URL : bytes the server process allocated since start (OrleansKv: /metrics; baselines: /_bench/alloc).
 alloc_bytes() {
-  if [ "$1" = okv ]; then
+  if [ "$1" = okv ] || [ "$1" = cluster ]; then
     curl -s --max-time 5 "$2/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {print $NF; exit}'
   else
     curl -s --max-time 5 "$2/_bench/alloc"
   fi
 }
 
-# run_wrk ID KIND URL MODE [DELAY_MS] [CONNECTIONS] : warm-up, measured run, record.
+# run_wrk ID NAME URL MODE [DELAY_MS] [CONNECTIONS] : warm-up, measured run, record (NAME: the server process).
 run_wrk() {
   local id=$1 kind=$2 url=$3 mode=$4 delay=${5:-0} conns=${6:-$CONNECTIONS} before after alloc=() note=()
   local args=(-t "$CLIENT_THREADS" -c "$conns" --latency -s "$BENCH/scripts/kv.lua" "$url" -- "$mode" "$KEYS" "$TOKEN" "$VALUE_BYTES" "$delay")
   client wrk -d "${WARMUP}s" "${args[@]}" >/dev/null 2>&1 || true
   before=$(alloc_bytes "$kind" "$url" || true)
-  client wrk -d "${DURATION}s" "${args[@]}" >"$WORK/$id.out" 2>&1 || true
+  measure "$kind" "$WORK/$id.out" client wrk -d "${DURATION}s" "${args[@]}"
   after=$(alloc_bytes "$kind" "$url" || true)
   if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
   if [ "$delay" != "0" ]; then note=(--note "paced: $conns connections, ${delay} ms between requests"); fi
-  $REPORT record "$RESULTS" --id "$id" --kind wrk --out "$WORK/$id.out" "${alloc[@]}" "${note[@]}" || true
+  # shellcheck disable=SC2046
+  $REPORT record "$RESULTS" --id "$id" --kind wrk --out "$WORK/$id.out" "${alloc[@]}" "${note[@]}" $(cpu_args) || true
 }
 
 skip() { $REPORT skip "$RESULTS" --id "$1" --reason "$2"; }
@@ -366,15 +397,16 @@ if wants grpc; then
       return
     fi
     before=$(alloc_bytes "$kind" "$http" || true)
-    client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$DURATION" --warm-up-time="$WARMUP" \
+    measure "$kind" "$WORK/$id.out" client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$DURATION" --warm-up-time="$WARMUP" \
       -d "$WORK/grpc-$method.bin" -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $TOKEN" \
-      --log-file="$WORK/$id.log" "http://127.0.0.1:$port$path" >"$WORK/$id.out" 2>&1 || true
+      --log-file="$WORK/$id.log" "http://127.0.0.1:$port$path"
     after=$(alloc_bytes "$kind" "$http" || true)
     if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
     if ! check=$($TOOL grpc-check --url "http://127.0.0.1:$port" --method "$method" --body "$WORK/grpc-$method.bin" --token "$TOKEN" --count 20 2>&1); then
       note "$id: gRPC ${method^} failed after the load run: $check"
     fi
-    $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.out" --log "$WORK/$id.log" "${alloc[@]}" || true
+    # shellcheck disable=SC2046
+    $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.out" --log "$WORK/$id.log" "${alloc[@]}" $(cpu_args) || true
   }
 
   for method in get set; do
@@ -412,8 +444,9 @@ if wants redis; then
         | tr '\r' '\n' | awk '/requests per second/ {v=$2} END {printf "%d", v}' || true)
       requests=$REDIS_REQUESTS
       if [ -n "$warm" ] && [ "$warm" -gt 0 ] && [ $((warm * DURATION)) -lt "$REDIS_REQUESTS" ]; then requests=$((warm * DURATION)); fi
-      client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$requests" -d "$VALUE_BYTES" -r "$KEYS" -t "$test" >"$WORK/redis_$test.out" 2>&1 || true
-      $REPORT record "$RESULTS" --id "redis_$test" --kind redis --out "$WORK/redis_$test.out" || true
+      measure redis "$WORK/redis_$test.out" client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P 1 -n "$requests" -d "$VALUE_BYTES" -r "$KEYS" -t "$test"
+      # shellcheck disable=SC2046
+      $REPORT record "$RESULTS" --id "redis_$test" --kind redis --out "$WORK/redis_$test.out" $(cpu_args) || true
     else
       skip "redis_$test" "redis-server did not start"
     fi
@@ -447,8 +480,8 @@ if wants cluster; then
     fi
   fi
   for mode in get set; do
-    if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" baseline "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
-    if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" okv "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
+    if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" stateless "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
+    if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" cluster "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
   done
   stop_proc cluster
   stop_proc stateless

@@ -53,6 +53,10 @@ BASELINES = {
 }
 
 
+CLIENT_BOUND = 90  # % of a core: the load generator is saturated
+SERVER_BUSY = 85  # % of a core: below this the server had headroom
+
+
 def load(path):
     rows = {}
     try:
@@ -166,11 +170,15 @@ def cmd_record(args):
         result["alloc_per_req"] = args.alloc_bytes / result["requests"]
     if args.note:
         result["note"] = args.note
+    if args.server_cpu is not None and args.client_cpu is not None:
+        result["server_cpu"] = args.server_cpu
+        result["client_cpu"] = args.client_cpu
     append(args.results, {"id": args.id, "result": result})
     bad = result["errors"] + result["non_2xx"]
     alloc = f", {result['alloc_per_req']:.0f} B allocated/req" if "alloc_per_req" in result else ""
     print(f"  {args.id}: {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
-          f"p99.9 {result['p999_ms']:.2f} ms{alloc}" + (f", {bad} errors/non-2xx" if bad else ""))
+          f"p99.9 {result['p999_ms']:.2f} ms{alloc}" + (f", {bad} errors/non-2xx" if bad else "")
+          + (f", CPU server {result['server_cpu']:.0f}% / load generator {result['client_cpu']:.0f}%" if "server_cpu" in result else ""))
     return 0
 
 
@@ -220,15 +228,15 @@ def cmd_render(args):
       "machine; " + meta.get("pinning_note", "") + " Latencies are wrk's and h2load's (service time per request, "
       "not corrected for coordinated omission); redis-benchmark's p99.9 is the first step of its distribution at or above 99.9%.")
     w("")
-    w("| section | scenario | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | alloc/req | ratio |")
-    w("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+    w("| section | scenario | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | alloc/req | CPU server / client | ratio |")
+    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for sid, (section, target, what) in SCENARIOS.items():
         row = rows.get(sid)
         what = what.replace("{wide}", str(meta.get("wide_connections", "more")))
         if row is None:
             continue
         if "skipped" in row:
-            w(f"| {section} | {what} | {target} | skipped | | | | | | {row['skipped']} |")
+            w(f"| {section} | {what} | {target} | skipped | | | | | | | {row['skipped']} |")
             continue
         r = row["result"]
         ratios = []
@@ -240,8 +248,11 @@ def cmd_render(args):
             ratios.append(r["note"])
         alloc = f"{r['alloc_per_req']:,.0f} B" if "alloc_per_req" in r else "–"
         errors = r["errors"] + r["non_2xx"]
+        cpu = f"{r['server_cpu']:.0f}% / {r['client_cpu']:.0f}%" if "server_cpu" in r else "–"
+        if "server_cpu" in r and r["client_cpu"] >= CLIENT_BOUND and r["server_cpu"] < SERVER_BUSY:
+            cpu += " ⚠"
         w(f"| {section} | {what} | {target} | {r['rps']:,.0f} | {fmt_ms(r['p50_ms'])} | {fmt_ms(r['p99_ms'])} | "
-          f"{fmt_ms(r['p999_ms'])} | {errors} | {alloc} | {'; '.join(ratios)} |")
+          f"{fmt_ms(r['p999_ms'])} | {errors} | {alloc} | {cpu} | {'; '.join(ratios)} |")
     w("")
     w("## Goals (issue 6)")
     w("")
@@ -281,6 +292,10 @@ def cmd_render(args):
          "{:.2f} ms" + (f" at {half['rps']:,.0f} req/s" if half else ""), higher=False,
          missing=skipped_reason("rest_get_okv_half"))
     w("")
+    w(f"CPU server / client: the server side's process and the load generator over the measured run, in % of one core. "
+      f"⚠ marks a row whose load generator was at {CLIENT_BOUND}% or more while the server stayed under {SERVER_BUSY}%: "
+      "that row measured the client, so a ratio against it understates the gap to the ceiling.")
+    w("")
     w("Ratios are req/s of the row over req/s of the named baseline, both from this run. "
       "alloc/req: managed bytes allocated in the server process per request over the measured window "
       "(from `dotnet_gc_allocated_bytes_total` on OrleansKv's /metrics, `/_bench/alloc` on the baselines; "
@@ -308,6 +323,8 @@ def main():
     p.add_argument("--log")
     p.add_argument("--alloc-bytes", type=float)
     p.add_argument("--note")
+    p.add_argument("--server-cpu", type=float)
+    p.add_argument("--client-cpu", type=float)
     p.set_defaults(func=cmd_record)
     p = sub.add_parser("skip")
     p.add_argument("results")
