@@ -12,7 +12,8 @@
 # prerequisite is missing (the server does not answer gRPC, cluster mode does not start...) is skipped with
 # the reason printed and written into the table. Loopback only.
 #
-# Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (64),
+# Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_PREWARM (10 s of mixed load per server
+# before its first scenario, so the JIT is done), BENCH_CONNECTIONS (64),
 # BENCH_WIDE_CONNECTIONS (256, the wide durable SET row), BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
 # BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
 # server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
@@ -26,11 +27,12 @@ MODE=load
 ONLY="rest,grpc,redis,cluster"
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
+PREWARM=${BENCH_PREWARM:-10}
 while [ $# -gt 0 ]; do
   case "$1" in
     --micro) MODE=micro ;;
     --memory) MODE=memory ;;
-    --quick) DURATION=3; WARMUP=1 ;;
+    --quick) DURATION=3; WARMUP=1; PREWARM=2 ;;
     --only) ONLY="$2"; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -195,7 +197,7 @@ json.dump({
   "pinning_note": "${PIN_NOTE:-}",
   "fsync": "$FSYNC_MS ms per 4 KiB write + fsync in the data directory's file system (a durable group commit costs at least one)",
   "loadavg": "1/5/15-min load average $LOADAVG_START at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end (other work on the machine shows here)",
-  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario; ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -d ${VALUE_BYTES}, about ${DURATION} s per test (at most ${REDIS_REQUESTS} requests)",
+  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario (and ${PREWARM} s of mixed load per server before its first scenario); ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -d ${VALUE_BYTES}, about ${DURATION} s per test (at most ${REDIS_REQUESTS} requests)",
   "notes": notes,
 }, open(sys.argv[1], "w"), indent=1)
 EOF
@@ -309,6 +311,16 @@ run_wrk() {
 
 skip() { $REPORT skip "$RESULTS" --id "$1" --reason "$2"; }
 
+# A server pinned to one busy core leaves its tier-1 JIT little time: before the first measured scenario each
+# server gets BENCH_PREWARM seconds of the mixed load (every route it will serve), unmeasured.
+prewarm_rest() { # URL
+  client wrk -t "$CLIENT_THREADS" -c "$CONNECTIONS" -d "${PREWARM}s" -s "$BENCH/scripts/kv.lua" "$1" -- mix "$KEYS" "$TOKEN" "$VALUE_BYTES" 0 >/dev/null 2>&1 || true
+}
+prewarm_grpc() { # PORT METHOD
+  client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$((PREWARM / 2 > 0 ? PREWARM / 2 : 1))" -d "$WORK/grpc-$2.bin" -H 'content-type: application/grpc' \
+    -H 'te: trailers' -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/orleanskv.v1.KvStore/${2^}" >/dev/null 2>&1 || true
+}
+
 preload() { # NAME URL
   if ! $TOOL preload --url "$2" --token "$TOKEN" --keys "$KEYS" --value-bytes "$VALUE_BYTES" >"$WORK/preload-$1.log" 2>&1; then
     echo "preload failed: $(head -c 300 "$WORK/preload-$1.log")"
@@ -344,6 +356,8 @@ fi
 
 if wants rest; then
   say "REST (wrk, ${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s warm-up; pairs back to back)"
+  [ "$KESTREL_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$KESTREL_HTTP"
+  [ "$OKV_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$OKV_HTTP"
   for mode in get set mix; do
     if [ "$KESTREL_OK" = 1 ]; then run_wrk "rest_${mode}_kestrel" kestrel "http://127.0.0.1:$KESTREL_HTTP" "$mode"; else skip "rest_${mode}_kestrel" "bare Kestrel did not start"; fi
     if [ "$OKV_OK" = 1 ]; then run_wrk "rest_${mode}_okv" okv "http://127.0.0.1:$OKV_HTTP" "$mode"; else skip "rest_${mode}_okv" "OrleansKv did not start"; fi
@@ -409,6 +423,10 @@ if wants grpc; then
     $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.out" --log "$WORK/$id.log" "${alloc[@]}" $(cpu_args) || true
   }
 
+  for method in get set; do
+    [ "$KESTREL_OK" = 1 ] && prewarm_grpc "$KESTREL_GRPC" "$method"
+    [ "$OKV_OK" = 1 ] && prewarm_grpc "$OKV_GRPC" "$method"
+  done
   for method in get set; do
     if [ "$KESTREL_OK" = 1 ]; then
       run_h2load "grpc_${method}_h2c" "$KESTREL_GRPC" "$method" kestrel "http://127.0.0.1:$KESTREL_HTTP"
@@ -479,6 +497,8 @@ if wants cluster; then
       CLUSTER_REASON="cluster mode failed to start: $(last_log_line cluster)"
     fi
   fi
+  [ "$STATELESS_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$STATELESS_HTTP"
+  [ "$CLUSTER_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$CLUSTER_HTTP"
   for mode in get set; do
     if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" stateless "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
     if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" cluster "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
