@@ -221,7 +221,7 @@ if [ "$MODE" = "micro" ]; then
       echo
       echo "## $(basename "$report" -report-github.md | sed 's/^OrleansKv\.Benchmarks\.//')"
       echo
-      sed -n '/^|/,$p' "$report" | sed "s/&#39;/'/g"
+      sed -n '/^|/,$p' "$report" | sed -e "s/&#39;/'/g" -e 's/\*\*//g'
     done
   } >"$RESULTS_DIR/$STAMP-micro.md"
   cp "$RESULTS_DIR/$STAMP-micro.md" "$RESULTS_DIR/latest-micro.md"
