@@ -66,11 +66,8 @@ internal sealed class ActivationData
 
     public void MarkDeactivated() => _deactivated.TrySetResult();
 
-    public void BeginCall()
-    {
-        Interlocked.Increment(ref _inFlight);
-        Touch();
-    }
+    /// <summary>A call starts; no timestamp is needed, since an activation with calls in flight is never idle.</summary>
+    public void BeginCall() => Interlocked.Increment(ref _inFlight);
 
     public void EndCall()
     {

@@ -30,7 +30,7 @@ internal sealed class KvAuthMiddleware(RequestDelegate next, CredentialValidator
         if (principal is null)
         {
             context.Response.Headers.WWWAuthenticate = hadCredential ? "Bearer error=\"invalid_token\"" : "Bearer";
-            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", failure ?? "A bearer credential is required (Authorization: Bearer <token>).");
+            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", failure ?? BearerCredential.Missing);
             return;
         }
 

@@ -20,7 +20,7 @@ internal static class KvAuthentication
             return (signedIn.Principal, null, true);
         }
 
-        if (!BearerAuthenticationHandler.TryGetCredential(context.Request, out var credential, out var problem))
+        if (!BearerCredential.TryGet(context.Request, out var credential, out var problem))
         {
             return (null, problem, context.Request.Headers.Authorization.Count > 0);
         }

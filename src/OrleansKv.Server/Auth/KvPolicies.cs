@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-
 namespace OrleansKv.Server.Auth;
 
 /// <summary>The authorization policies; every route names one (a test enforces it).</summary>
@@ -20,12 +18,6 @@ public static class KvPolicies
     /// <summary>No credential needed (health, metrics).</summary>
     public const string Anonymous = "anonymous";
 
-    public static AuthorizationBuilder AddKvPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Read, needsNamespace: true)))
-        .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Write, needsNamespace: true)))
-        .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireAssertion(c => Has(c, KvScopes.Admin, needsNamespace: false)))
-        .AddPolicy(Authenticated, p => p.RequireAuthenticatedUser());
-
     /// <summary>Whether <paramref name="principal"/> satisfies the named <paramref name="policy"/> (unknown names never do).</summary>
     public static bool Allows(KvPrincipal principal, string policy) => policy switch
     {
@@ -39,7 +31,4 @@ public static class KvPolicies
     /// <summary>The check the policies apply, reusable where a handler decides at run time (gRPC, batch).</summary>
     public static bool Allows(KvPrincipal? principal, KvScopes scope, bool needsNamespace) =>
         principal is not null && principal.Scopes.HasFlag(scope) && (!needsNamespace || principal.Namespace is not null);
-
-    private static bool Has(AuthorizationHandlerContext context, KvScopes scope, bool needsNamespace) =>
-        Allows(KvPrincipal.From(context.User), scope, needsNamespace);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -90,11 +89,9 @@ public static class ServerHostingExtensions
         services.AddKvJwt(options);
         services.AddKvGrpc(options);
         services.AddSingleton<HealthProbe>();
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddKvPolicies();
-
-        // Routes carry their policy as metadata (audited by a test); KvAuthMiddleware enforces it.
+        // Routes carry their policy as metadata (audited by a test) and KvAuthMiddleware enforces it. ASP.NET Core's
+        // authentication and authorization services are deliberately not registered: with them, WebApplication
+        // would add their middleware to every request (a scoped handler, a ticket and a policy evaluation each).
         services.Configure<RouteOptions>(o => o.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
@@ -103,40 +100,13 @@ public static class ServerHostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: errors as JSON, authentication, authorization.</summary>
+    /// <summary>The middleware: metrics, errors as JSON, then authentication and authorization in one step.</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
         // Start listening to instruments now, not at the first scrape, so nothing before it is lost.
         app.Services.GetRequiredService<PrometheusScraper>();
         app.UseRouting();
-        app.UseMiddleware<RequestMetricsMiddleware>();
-        var errors = app.Services.GetRequiredService<ApiExceptionHandler>();
-        app.Use(async (context, next) =>
-        {
-            try
-            {
-                await next(context);
-            }
-            catch (Exception ex) when (!context.Response.HasStarted)
-            {
-                await errors.HandleAsync(context, ex);
-            }
-        });
-        app.UseStatusCodePages(async context =>
-        {
-            var status = context.HttpContext.Response.StatusCode;
-            var (code, message) = status switch
-            {
-                StatusCodes.Status404NotFound => ("unknown_route", "No such route."),
-                StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "The route does not support this method."),
-                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "The content type is not supported here."),
-                _ => ("error", "The request failed."),
-            };
-            if (context.HttpContext.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
-            {
-                await ApiErrors.WriteAsync(context.HttpContext, status, code, message);
-            }
-        });
+        app.UseMiddleware<ApiPipelineMiddleware>();
         app.UseMiddleware<KvAuthMiddleware>();
         return app;
     }

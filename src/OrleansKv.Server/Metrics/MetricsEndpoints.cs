@@ -10,6 +10,7 @@ internal static class MetricsEndpoints
     {
         services.AddSingleton<RuntimeGauges>();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<RequestMetricsRecorder>();
         services.AddSingleton<PrometheusScraper>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using OrleansKv.Grpc;
@@ -8,25 +7,12 @@ using OrleansKv.Server.Rest;
 namespace OrleansKv.Server.Metrics;
 
 /// <summary>
-/// Times every request and records it by protocol (rest, grpc, silo), route label and status (the HTTP
-/// status, or for gRPC the grpc-status), and counts error answers by code.
+/// Records a finished request by protocol (rest, grpc, silo), route label and status (the HTTP status, or for
+/// gRPC the grpc-status), and counts error answers by code. <see cref="ApiPipelineMiddleware"/> times requests.
 /// </summary>
-internal sealed class RequestMetricsMiddleware(RequestDelegate next, ServerMetrics metrics)
+internal sealed class RequestMetricsRecorder(ServerMetrics metrics)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            Record(context, Stopwatch.GetElapsedTime(started));
-        }
-    }
-
-    private void Record(HttpContext context, TimeSpan elapsed)
+    public void Record(HttpContext context, TimeSpan elapsed)
     {
         var endpoint = context.GetEndpoint();
         var grpcMethod = endpoint?.Metadata.GetMetadata<GrpcMethodInfo>();
