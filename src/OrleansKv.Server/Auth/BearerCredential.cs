@@ -10,7 +10,15 @@ internal static class BearerCredential
 
     public static bool TryGet(HttpRequest request, out string credential, out string? problem)
     {
-        credential = string.Empty;
+        var found = TryGet(request, out ReadOnlyMemory<char> characters, out problem);
+        credential = found ? characters.ToString() : string.Empty;
+        return found;
+    }
+
+    /// <summary>The credential as a slice of the header value, without copying it.</summary>
+    public static bool TryGet(HttpRequest request, out ReadOnlyMemory<char> credential, out string? problem)
+    {
+        credential = ReadOnlyMemory<char>.Empty;
         problem = null;
         var header = request.Headers.Authorization;
         if (header.Count == 0)
@@ -26,7 +34,7 @@ internal static class BearerCredential
             return false;
         }
 
-        credential = value.AsSpan("Bearer ".Length).Trim().ToString();
+        credential = value.AsMemory("Bearer ".Length).Trim();
         return true;
     }
 }

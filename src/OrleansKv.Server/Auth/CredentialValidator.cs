@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
@@ -18,7 +19,17 @@ public readonly record struct CredentialResult(KvPrincipal? Principal, string? F
 /// </summary>
 internal sealed class CredentialValidator
 {
+    /// <summary>How many accepted opaque tokens keep their hash at hand; past it the memo starts over.</summary>
+    internal const int HashMemoCapacity = 10_000;
+
     private readonly FrozenDictionary<string, KvPrincipal> _configured;
+
+    // The hash of each opaque token that was accepted recently, keyed by the token: a client sends the same token
+    // on every request, and SHA-256 of it was a measurable share of a GET. Only the hash is memoised, never the
+    // verdict: each request still looks the hash up (configured tokens, then the registry with its revocation), so
+    // revoking or expiring a token works exactly as without the memo. Rejected credentials are never added.
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _hashesBySpan;
     private readonly TokenRegistry _registry;
     private readonly IJwtValidator? _jwt;
 
@@ -26,6 +37,7 @@ internal sealed class CredentialValidator
     {
         _registry = registry;
         _jwt = jwt;
+        _hashesBySpan = _hashes.GetAlternateLookup<ReadOnlySpan<char>>();
         var configured = new Dictionary<string, KvPrincipal>(StringComparer.Ordinal);
         foreach (var token in (options.Value.Tokens ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
@@ -43,6 +55,15 @@ internal sealed class CredentialValidator
     /// <summary>True when JWTs are accepted (a key is configured).</summary>
     public bool AcceptsJwt => _jwt is not null;
 
+    /// <summary>
+    /// Validates a credential given as characters of the request header. A token accepted before is looked up by
+    /// its memoised hash without allocating; anything else goes through <see cref="ValidateAsync(string, CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<CredentialResult> ValidateAsync(ReadOnlySpan<char> credential, CancellationToken cancellationToken) =>
+        _hashesBySpan.TryGetValue(credential, out var hash)
+            ? ValidateHashAsync(hash, cancellationToken)
+            : ValidateAsync(credential.ToString(), cancellationToken);
+
     public async ValueTask<CredentialResult> ValidateAsync(string credential, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(credential) || credential.Length > 8192)
@@ -59,21 +80,42 @@ internal sealed class CredentialValidator
 
             // The one choke point for every credential: a namespace claim that is not a user namespace name
             // (e.g. the token registry's "_system") must never reach a grain.
-            var result = await _jwt.ValidateAsync(credential, cancellationToken);
-            return result.Principal is { Namespace: { } ns } && !KeyRules.IsValidNamespace(ns)
+            var jwtResult = await _jwt.ValidateAsync(credential, cancellationToken);
+            return jwtResult.Principal is { Namespace: { } ns } && !KeyRules.IsValidNamespace(ns)
                 ? CredentialResult.Fail("The JWT's namespace claim is not a valid namespace name.")
-                : result;
+                : jwtResult;
         }
 
         var hash = TokenHashing.Hash(credential);
-        if (_configured.TryGetValue(hash, out var principal))
+        var result = await ValidateHashAsync(hash, cancellationToken);
+        if (result.Principal is not null)
         {
-            return new CredentialResult(principal, null);
+            if (_hashes.Count >= HashMemoCapacity)
+            {
+                _hashes.Clear();
+            }
+
+            _hashes.TryAdd(credential, hash);
         }
 
-        var issued = await _registry.FindAsync(hash, cancellationToken);
-        return issued is null ? CredentialResult.Fail("The token is unknown, revoked or expired.") : new CredentialResult(issued, null);
+        return result;
     }
+
+    private ValueTask<CredentialResult> ValidateHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        if (_configured.TryGetValue(hash, out var principal))
+        {
+            return ValueTask.FromResult(new CredentialResult(principal, null));
+        }
+
+        var issued = _registry.FindAsync(hash, cancellationToken);
+        return issued.IsCompletedSuccessfully ? ValueTask.FromResult(Verdict(issued.Result)) : AwaitVerdictAsync(issued);
+
+        static async ValueTask<CredentialResult> AwaitVerdictAsync(ValueTask<KvPrincipal?> pending) => Verdict(await pending);
+    }
+
+    private static CredentialResult Verdict(KvPrincipal? issued) =>
+        issued is null ? CredentialResult.Fail("The token is unknown, revoked or expired.") : new CredentialResult(issued, null);
 
     private static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2;
 }

@@ -20,12 +20,12 @@ internal static class KvAuthentication
             return (signedIn.Principal, null, true);
         }
 
-        if (!BearerCredential.TryGet(context.Request, out var credential, out var problem))
+        if (!BearerCredential.TryGet(context.Request, out ReadOnlyMemory<char> credential, out var problem))
         {
             return (null, problem, context.Request.Headers.Authorization.Count > 0);
         }
 
-        var result = await validator.ValidateAsync(credential, context.RequestAborted);
+        var result = await validator.ValidateAsync(credential.Span, context.RequestAborted);
         if (result.Principal is not { } principal)
         {
             return (null, result.Failure ?? "The credential is not valid.", true);

@@ -38,6 +38,11 @@ internal static class RootKvApi
             return ApiErrors.NotFound();
         }
 
+        if (PreEncodedJsonResult.TryValue(entry.Value) is { } preEncoded)
+        {
+            return preEncoded;
+        }
+
         try
         {
             return TypedResults.Json(new RootValueResponse(StrictUtf8.GetString(entry.Value)), ServerJsonContext.Api.RootValueResponse);
@@ -90,7 +95,7 @@ internal static class RootKvApi
         }
 
         await KvHttp.Namespace(context, grains).SetAsync(new SetCommand(key, value, "text/plain; charset=utf-8", ttl), context.RequestAborted);
-        return TypedResults.Json(new MessageResponse("OK"), ServerJsonContext.Api.MessageResponse);
+        return PreEncodedJsonResult.MessageOk;
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains)
@@ -101,7 +106,7 @@ internal static class RootKvApi
         }
 
         await KvHttp.Namespace(context, grains).DeleteAsync(key, null, context.RequestAborted);
-        return TypedResults.Json(new MessageResponse("OK"), ServerJsonContext.Api.MessageResponse);
+        return PreEncodedJsonResult.MessageOk;
     }
 
     private static bool TryKey(HttpContext context, out string key, out IResult? error)

@@ -7,6 +7,8 @@ namespace OrleansKv.Tests.Rest;
 /// <summary>The root KVStore contract: <c>GET/POST/DELETE /{key}</c> with JSON string values.</summary>
 public sealed class RootKvApiTests : IClassFixture<KvServerFactory>
 {
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly KvServerFactory _server;
 
     public RootKvApiTests(KvServerFactory server) => _server = server;
@@ -38,6 +40,38 @@ public sealed class RootKvApiTests : IClassFixture<KvServerFactory>
 
         using var gone = await client.GetAsync("/" + key);
         await RestAssert.ErrorAsync(gone, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Theory]
+    [InlineData("plain ascii value")]
+    [InlineData("")]
+    [InlineData("quote \" backslash \\ tab \t newline \n")]
+    [InlineData("héllo wörld ✓ 𝄞")]
+    [InlineData("<script>&'+`")]
+    public async Task GetAnswersTheExactValueAsJsonWithALength(string value)
+    {
+        // Plain values are written pre-encoded, the others through the serializer: both must be the same JSON.
+        using var client = _server.ClientWith(KvServerFactory.TokenA);
+        var key = "root-" + Guid.NewGuid().ToString("N");
+        (await client.PostAsync("/" + key, RestAssert.RootValue(value))).EnsureSuccessStatusCode();
+
+        using var get = await client.GetAsync("/" + key);
+        var raw = await get.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("application/json", get.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(value, JsonDocument.Parse(raw).RootElement.GetProperty("value").GetString());
+        Assert.Equal(JsonSerializer.Serialize(new { value }, RelaxedJson), raw);
+    }
+
+    [Fact]
+    public async Task ALargeValueIsAnsweredWhole()
+    {
+        using var client = _server.ClientWith(KvServerFactory.TokenA);
+        var key = "root-" + Guid.NewGuid().ToString("N");
+        var value = new string('x', KvServerFactory.MaxValueBytes);
+        (await client.PostAsync("/" + key, RestAssert.RootValue(value))).EnsureSuccessStatusCode();
+
+        Assert.Equal(value, await RestAssert.RootGetAsync(client, key));
     }
 
     [Fact]
