@@ -20,6 +20,7 @@ public static class KvGrpcExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddGrpcServer(o => o.MaxReceiveMessageSize = MaxMessageBytes(options.MaxValueBytes));
         services.AddSingleton<KvStoreGrpcService>();
+        services.AddSingleton<IStartupFilter, KvGrpcDispatch>();
         return services;
     }
 
