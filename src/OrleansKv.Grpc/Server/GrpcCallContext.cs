@@ -9,6 +9,7 @@ namespace OrleansKv.Grpc;
 public sealed class GrpcCallContext
 {
     private GrpcMetadata? _requestMetadata;
+    private GrpcMetadata? _responseTrailers;
 
     internal GrpcCallContext(HttpContext httpContext, GrpcMethodInfo method, DateTime? deadline, CancellationToken cancellationToken)
     {
@@ -29,7 +30,10 @@ public sealed class GrpcCallContext
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Trailers sent with the final status (also for errors).</summary>
-    public GrpcMetadata ResponseTrailers { get; } = new();
+    public GrpcMetadata ResponseTrailers => _responseTrailers ??= new();
+
+    /// <summary>The trailers, or null when the handler never asked for them.</summary>
+    internal GrpcMetadata? ResponseTrailersIfAny => _responseTrailers;
 
     /// <summary>Request metadata: every header but the protocol's own; <c>-bin</c> values decoded.</summary>
     public GrpcMetadata RequestMetadata => _requestMetadata ??= ReadRequestMetadata();

@@ -40,9 +40,11 @@ internal abstract partial class GrpcMethodHandler
         }
 
         var response = httpContext.Response;
-        using var callCts = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
-        var deadline = StartDeadline(httpContext, callCts, runtime.Logger);
-        var call = new GrpcCallContext(httpContext, Info, deadline, callCts.Token);
+
+        // Without a deadline the call's token is the request's own: no linked source per call.
+        var requestAborted = httpContext.RequestAborted;
+        using var callCts = StartDeadline(httpContext, runtime.Logger, out var deadline, requestAborted);
+        var call = new GrpcCallContext(httpContext, Info, deadline, callCts?.Token ?? requestAborted);
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcProtocol.ContentType;
@@ -55,7 +57,7 @@ internal abstract partial class GrpcMethodHandler
         {
             await InvokeAsync(call, runtime);
         }
-        catch (Exception) when (httpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (requestAborted.IsCancellationRequested)
         {
             LogCallCancelled(runtime.Logger, Info.FullName);
             return;
@@ -65,7 +67,7 @@ internal abstract partial class GrpcMethodHandler
             (code, detail, errorTrailers) = (ex.StatusCode, ex.Detail, ex.Trailers);
             LogHandlerStatus(runtime.Logger, Info.FullName, code);
         }
-        catch (OperationCanceledException) when (callCts.IsCancellationRequested)
+        catch (OperationCanceledException) when (callCts is { IsCancellationRequested: true })
         {
             (code, detail) = (StatusCode.DeadlineExceeded, "Deadline Exceeded");
             LogDeadlineExceeded(runtime.Logger, Info.FullName);
@@ -82,7 +84,7 @@ internal abstract partial class GrpcMethodHandler
 
         try
         {
-            GrpcStatusWriter.WriteStatus(response, !call.HasWrittenMessage, code, detail, call.ResponseTrailers, errorTrailers);
+            GrpcStatusWriter.WriteStatus(response, !call.HasWrittenMessage, code, detail, call.ResponseTrailersIfAny, errorTrailers);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)
         {
@@ -96,9 +98,10 @@ internal abstract partial class GrpcMethodHandler
         where T : class, IMessage<T>
     {
         var request = call.HttpContext.Request;
+        var encoding = request.Headers[GrpcProtocol.EncodingHeader];
         var settings = new GrpcReadSettings(
             runtime.Options.MaxReceiveMessageSize,
-            request.Headers[GrpcProtocol.EncodingHeader].FirstOrDefault(),
+            encoding.Count == 0 ? null : encoding[0],
             GrpcMessageDirection.Request);
         return GrpcMessageReader.ReadSingleMessageAsync(request.BodyReader, parser, settings, call.CancellationToken);
     }
@@ -127,8 +130,14 @@ internal abstract partial class GrpcMethodHandler
         return true;
     }
 
-    private DateTime? StartDeadline(HttpContext httpContext, CancellationTokenSource callCts, ILogger logger)
+    /// <summary>
+    /// The call's own token source when <c>grpc-timeout</c> sets a deadline (linked to the request's abort and
+    /// cancelled when the deadline passes); null when there is none.
+    /// </summary>
+    private CancellationTokenSource? StartDeadline(
+        HttpContext httpContext, ILogger logger, out DateTime? deadline, CancellationToken requestAborted)
     {
+        deadline = null;
         var header = httpContext.Request.Headers[GrpcProtocol.TimeoutHeader];
         if (header.Count == 0)
         {
@@ -148,8 +157,10 @@ internal abstract partial class GrpcMethodHandler
             return null;
         }
 
+        var callCts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         callCts.CancelAfter(timeout);
-        return DateTime.UtcNow + timeout;
+        deadline = DateTime.UtcNow + timeout;
+        return callCts;
     }
 
     [LoggerMessage(EventId = (int)GrpcEventId.CallCancelled, Level = LogLevel.Debug, Message = "gRPC call {Method} cancelled by the client.")]

@@ -10,10 +10,13 @@ namespace OrleansKv.Grpc;
 /// </summary>
 internal static class GrpcStatusWriter
 {
+    private static readonly string[] StatusTexts =
+        [.. Enumerable.Range(0, 17).Select(code => code.ToString(CultureInfo.InvariantCulture))];
+
     public static void WriteStatus(
         HttpResponse response, bool trailersOnly, StatusCode code, string detail, GrpcMetadata? trailers, GrpcMetadata? extraTrailers)
     {
-        var status = ((int)code).ToString(CultureInfo.InvariantCulture);
+        var status = StatusText(code);
         var message = string.IsNullOrEmpty(detail) ? null : GrpcStatusMessage.Encode(detail);
         if (trailersOnly && !response.HasStarted)
         {
@@ -48,9 +51,13 @@ internal static class GrpcStatusWriter
     public static void WriteHttpError(HttpResponse response, int httpStatus, StatusCode code, string detail)
     {
         response.StatusCode = httpStatus;
-        response.Headers[GrpcProtocol.StatusHeader] = ((int)code).ToString(CultureInfo.InvariantCulture);
+        response.Headers[GrpcProtocol.StatusHeader] = StatusText(code);
         response.Headers[GrpcProtocol.MessageHeader] = GrpcStatusMessage.Encode(detail);
     }
+
+    /// <summary>The <c>grpc-status</c> value: the code as a decimal number.</summary>
+    internal static string StatusText(StatusCode code) =>
+        (uint)code < (uint)StatusTexts.Length ? StatusTexts[(int)code] : ((int)code).ToString(CultureInfo.InvariantCulture);
 
     public static void AppendMetadata(IHeaderDictionary headers, GrpcMetadata? metadata)
     {

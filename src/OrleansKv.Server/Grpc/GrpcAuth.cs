@@ -19,9 +19,8 @@ internal static class GrpcAuth
     };
 
     /// <summary>The caller, or UNAUTHENTICATED when the credential is missing or bad.</summary>
-    public static async ValueTask<KvPrincipal> AuthenticateAsync(GrpcCallContext call)
+    public static async ValueTask<KvPrincipal> AuthenticateAsync(GrpcCallContext call, CredentialValidator validator)
     {
-        var validator = call.HttpContext.RequestServices.GetRequiredService<CredentialValidator>();
         var (principal, failure, _) = await KvAuthentication.AuthenticateAsync(call.HttpContext, validator);
         return principal ?? throw new RpcException(
             StatusCode.Unauthenticated,
@@ -39,6 +38,6 @@ internal static class GrpcAuth
                     : $"The credential lacks the '{KvPrincipal.ScopeNames(scope)[0]}' scope this call needs.");
 
     /// <summary>Authenticates and checks <paramref name="scope"/>: the caller's namespace.</summary>
-    public static async ValueTask<string> AuthorizeAsync(GrpcCallContext call, KvScopes scope) =>
-        RequireScope(await AuthenticateAsync(call), scope);
+    public static async ValueTask<string> AuthorizeAsync(GrpcCallContext call, CredentialValidator validator, KvScopes scope) =>
+        RequireScope(await AuthenticateAsync(call, validator), scope);
 }

@@ -14,7 +14,7 @@ internal sealed partial class KvStoreGrpcService
     /// </summary>
     private async Task ListAsync(ListRequest request, IGrpcStreamWriter<ListResponse> writer, GrpcCallContext call)
     {
-        var ns = await GrpcAuth.AuthorizeAsync(call, KvScopes.Read);
+        var ns = await GrpcAuth.AuthorizeAsync(call, _validator, KvScopes.Read);
         KvProto.CheckPrefix(request.Prefix);
         if (request.StartAfter.Length > 0)
         {

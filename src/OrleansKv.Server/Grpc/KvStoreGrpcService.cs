@@ -24,11 +24,13 @@ internal sealed partial class KvStoreGrpcService
     public const string ServiceName = "orleanskv.v1.KvStore";
 
     private readonly IGrainFactory _grains;
+    private readonly CredentialValidator _validator;
     private readonly int _maxValueBytes;
 
-    public KvStoreGrpcService(IGrainFactory grains, IOptions<ServerOptions> options)
+    public KvStoreGrpcService(IGrainFactory grains, CredentialValidator validator, IOptions<ServerOptions> options)
     {
         _grains = grains;
+        _validator = validator;
         _maxValueBytes = options.Value.MaxValueBytes;
     }
 
@@ -110,7 +112,7 @@ internal sealed partial class KvStoreGrpcService
     private static string Label(string method) => "grpc_" + method.ToLowerInvariant();
 
     /// <summary>Registers a unary method that needs <paramref name="scope"/>; the handler gets the checked caller.</summary>
-    private static void AddUnary<TRequest, TResponse>(
+    private void AddUnary<TRequest, TResponse>(
         GrpcServiceRegistry registry,
         string method,
         MessageParser<TRequest> parser,
@@ -119,12 +121,7 @@ internal sealed partial class KvStoreGrpcService
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        registry.AddUnary(Path(method), parser, Guard<TRequest, TResponse>(async (request, call) =>
-            {
-                var caller = await GrpcAuth.AuthenticateAsync(call);
-                GrpcAuth.RequireScope(caller, scope);
-                return await handler(request, caller, call);
-            }))
+        registry.AddUnary(Path(method), parser, new AuthorizedUnary<TRequest, TResponse>(_validator, scope, handler).InvokeAsync)
             .WithMetricsLabel(Label(method))
             .RequireAuthorization(GrpcAuth.PolicyOf(scope));
     }
