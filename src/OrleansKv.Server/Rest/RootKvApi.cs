@@ -17,12 +17,28 @@ internal static class RootKvApi
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private static readonly string[] ReservedPrefixes = ["v1/", "v1", "healthz", "readyz", "livez", "metrics"];
 
+    /// <summary>
+    /// The hottest routes are plain request delegates over services resolved once here: no per-request service
+    /// scope and no parameter binding (these handlers read everything from the context themselves).
+    /// </summary>
     public static IEndpointRouteBuilder MapRootKvApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/{**key}", GetAsync).RequireAuthorization(KvPolicies.Read).WithMetadata(new RouteLabel("root_get")).WithName("RootGet");
-        app.MapPost("/{**key}", SetAsync).RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_set")).WithName("RootSet");
-        app.MapDelete("/{**key}", DeleteAsync).RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_delete")).WithName("RootDelete");
+        var grains = app.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var options = app.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>();
+        app.MapGet("/{**key}", context => Run(context, GetAsync(context, grains)))
+            .RequireAuthorization(KvPolicies.Read).WithMetadata(new RouteLabel("root_get")).WithName("RootGet");
+        app.MapPost("/{**key}", context => Run(context, SetAsync(context, grains, options)))
+            .RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_set")).WithName("RootSet");
+        app.MapDelete("/{**key}", context => Run(context, DeleteAsync(context, grains)))
+            .RequireAuthorization(KvPolicies.Write).WithMetadata(new RouteLabel("root_delete")).WithName("RootDelete");
         return app;
+    }
+
+    private static Task Run(HttpContext context, Task<IResult> handler)
+    {
+        return handler.IsCompletedSuccessfully ? handler.Result.ExecuteAsync(context) : AwaitThenRunAsync(context, handler);
+
+        static async Task AwaitThenRunAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains)
