@@ -67,18 +67,64 @@ public static class GrpcMessageReader
     }
 
     /// <summary>Reads exactly one message followed by the end of the stream (a unary request or response).</summary>
+    /// <remarks>
+    /// When the read that completes the message also ends the stream (a client sends its one DATA frame with
+    /// END_STREAM), nothing is left to wait for: the message is returned without a second read.
+    /// </remarks>
     public static async ValueTask<T> ReadSingleMessageAsync<T>(
         PipeReader reader, MessageParser<T> parser, GrpcReadSettings settings, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
-        var message = await ReadMessageAsync(reader, parser, settings, cancellationToken);
-        if (message is null)
+        while (true)
         {
-            GrpcFramingErrors.ThrowIncompleteMessage();
-        }
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            var consumed = false;
+            T message;
+            try
+            {
+                if (result.IsCanceled)
+                {
+                    throw new OperationCanceledException("The read was cancelled.");
+                }
 
-        await ReadEndOfStreamAsync(reader, cancellationToken);
-        return message;
+                if (!GrpcFrameReader.TryReadFrame(ref buffer, settings.MaxMessageSize, out var frame))
+                {
+                    if (result.IsCompleted)
+                    {
+                        GrpcFramingErrors.ThrowIncompleteMessage();
+                    }
+
+                    continue;
+                }
+
+                message = Parse(frame, parser, settings);
+                consumed = true;
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        GrpcFramingErrors.ThrowAdditionalData();
+                    }
+
+                    return message;
+                }
+            }
+            finally
+            {
+                if (consumed)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+
+            await ReadEndOfStreamAsync(reader, cancellationToken);
+            return message;
+        }
     }
 
     /// <summary>Waits for the end of the stream; any further byte is an error.</summary>
