@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -21,6 +22,15 @@ internal static class KvProto
 
     /// <summary>Wraps stored bytes without a copy; they are never mutated once stored.</summary>
     public static ByteString Bytes(byte[] value) => UnsafeByteOperations.UnsafeWrap(value);
+
+    /// <summary>
+    /// A request value's bytes, without a copy when the ByteString owns a whole array (parsing gives each bytes field
+    /// its own array, and the request message is dropped once the call is made); otherwise a copy.
+    /// </summary>
+    public static byte[] Array(ByteString value) =>
+        MemoryMarshal.TryGetArray(value.Memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToByteArray();
 
     public static void CheckKey(string key, string? where = null)
     {

@@ -59,7 +59,7 @@ internal sealed partial class KvStoreGrpcService
                 }
 
                 var ttl = KvProto.Ttl(op.HasTtlSeconds, op.TtlSeconds, where);
-                return new BatchOperation(BatchOpKind.Put, op.Key, op.Value.ToByteArray(), KvProto.ContentType(op.ContentType, where), ttl, ifMatch, op.IfNoneMatch);
+                return new BatchOperation(BatchOpKind.Put, op.Key, KvProto.Array(op.Value), KvProto.ContentType(op.ContentType, where), ttl, ifMatch, op.IfNoneMatch);
             default:
                 throw GrpcErrors.InvalidArgument($"{where}: op must be PUT, GET or DELETE.");
         }

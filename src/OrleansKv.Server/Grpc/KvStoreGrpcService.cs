@@ -78,7 +78,7 @@ internal sealed partial class KvStoreGrpcService
             throw GrpcErrors.InvalidArgument("if_match and if_none_match exclude each other.");
         }
 
-        var command = new SetCommand(request.Key, request.Value.ToByteArray(), KvProto.ContentType(request.ContentType), ttl, ifMatch, request.IfNoneMatch);
+        var command = new SetCommand(request.Key, KvProto.Array(request.Value), KvProto.ContentType(request.ContentType), ttl, ifMatch, request.IfNoneMatch);
         var result = await Namespace(caller).SetAsync(command, call.CancellationToken);
         return GrpcErrors.FromStatus(result.Status) is { } failure
             ? throw failure
