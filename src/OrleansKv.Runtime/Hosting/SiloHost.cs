@@ -25,6 +25,9 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
     private readonly ILogger<SiloHost> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
+    private readonly Lock _stepLock = new();
+    private Task? _stoppingStep;
+    private Task? _stopStep;
 
     public SiloHost(
         MembershipService membership,
@@ -75,7 +78,30 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         LogStarted(_logger, _membership.LocalSilo, _options.ClusterId);
     }
 
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The host may be stopped twice at once: WebApplicationFactory stops it while the entry point's RunAsync,
+    /// woken by the same ApplicationStopping, stops it too and then disposes it. Each step therefore runs once;
+    /// a repeated call waits for the first, so nothing here runs after the host has been disposed.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => Once(ref _stoppingStep, StoppingCoreAsync, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Once(ref _stopStep, StopCoreAsync, cancellationToken);
+
+    private Task Once(ref Task? step, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
+    {
+        lock (_stepLock)
+        {
+            if (step is not null)
+            {
+                return step.WaitAsync(cancellationToken);
+            }
+
+            step = run(cancellationToken);
+            return step;
+        }
+    }
+
+    private async Task StoppingCoreAsync(CancellationToken cancellationToken)
     {
         if (_crashed)
         {
@@ -94,7 +120,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         await _catalog.DeactivateAllAsync(DeactivationReason.ShuttingDown, _options.ShutdownDeactivationParallelism, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         if (_crashed)
         {
