@@ -15,7 +15,8 @@ internal static class KvAuthentication
     /// <summary>The caller's principal, or why there is none; HadCredential tells a missing credential from a bad one.</summary>
     public static async ValueTask<(KvPrincipal? Principal, string? Failure, bool HadCredential)> AuthenticateAsync(HttpContext context, CredentialValidator validator)
     {
-        if (context.User.Identity is KvIdentity { IsAuthenticated: true } signedIn)
+        // Read through the feature: HttpContext.User would create an empty principal when none is set yet.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>()?.User?.Identity is KvIdentity { IsAuthenticated: true } signedIn)
         {
             return (signedIn.Principal, null, true);
         }

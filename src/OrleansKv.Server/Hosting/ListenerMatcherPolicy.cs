@@ -23,9 +23,11 @@ public sealed record ListenerMetadata(Listener Listener);
 /// <summary>
 /// Keeps each endpoint on its own port by the connection's local port (not the Host header, which a proxy or
 /// a Kubernetes Service rewrites): REST routes never answer on the gRPC port and vice versa. In-memory test
-/// servers have no local port and see every endpoint.
+/// servers have no local port and see every endpoint. It is a node-building policy, so the port is one more
+/// edge of routing's DFA, decided by a jump table: a request does not take the matcher's slow path (a candidate
+/// set and route values per request) that a per-request endpoint selector would force on every route.
 /// </summary>
-internal sealed class ListenerMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
+internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 {
     private readonly ServerOptions _options;
 
@@ -36,31 +38,56 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, IEndpointSelectorPo
     public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) =>
         endpoints.Any(e => e.Metadata.GetMetadata<ListenerMetadata>() is not null);
 
-    public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
+    public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints)
     {
-        var port = httpContext.Connection.LocalPort;
-        if (port == 0)
+        // One edge per listener with its endpoints and those bound to none; one for an unknown port (only the
+        // unbound ones); one for in-memory servers (every endpoint).
+        var edges = new List<PolicyNodeEdge>();
+        foreach (var listener in Enum.GetValues<Listener>())
         {
-            return Task.CompletedTask;
+            edges.Add(new PolicyNodeEdge(new PortEdge(listener), endpoints.Where(e => ListenerOf(e) is null || ListenerOf(e) == listener).ToArray()));
         }
 
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            if (candidates.IsValidCandidate(i)
-                && candidates[i].Endpoint.Metadata.GetMetadata<ListenerMetadata>() is { } listener
-                && PortOf(listener.Listener) != port)
-            {
-                candidates.SetValidity(i, false);
-            }
-        }
-
-        return Task.CompletedTask;
+        edges.Add(new PolicyNodeEdge(PortEdge.Unknown, endpoints.Where(e => ListenerOf(e) is null).ToArray()));
+        edges.Add(new PolicyNodeEdge(PortEdge.InMemory, endpoints.ToArray()));
+        return edges;
     }
 
-    private int PortOf(Listener listener) => listener switch
+    public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges)
     {
-        Listener.Http => _options.HttpPort,
-        Listener.Grpc => _options.GrpcPort,
-        _ => _options.SiloPort,
-    };
+        var destinations = new int[Enum.GetValues<Listener>().Length + 2];
+        Array.Fill(destinations, exitDestination);
+        foreach (var edge in edges)
+        {
+            destinations[((PortEdge)edge.State).Index] = edge.Destination;
+        }
+
+        return new PortJumpTable(_options.HttpPort, _options.GrpcPort, _options.SiloPort, destinations);
+    }
+
+    private static Listener? ListenerOf(Endpoint endpoint) => endpoint.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
+
+    /// <summary>An edge of the DFA: a listener, an unknown port, or an in-memory server (no port).</summary>
+    private sealed record PortEdge(Listener? Listener, bool IsInMemory = false)
+    {
+        public static readonly PortEdge Unknown = new((Listener?)null);
+        public static readonly PortEdge InMemory = new(null, IsInMemory: true);
+
+        private static readonly int ListenerCount = Enum.GetValues<Listener>().Length;
+
+        public int Index => IsInMemory ? ListenerCount + 1 : Listener is { } listener ? (int)listener : ListenerCount;
+    }
+
+    private sealed class PortJumpTable(int httpPort, int grpcPort, int siloPort, int[] destinations) : PolicyJumpTable
+    {
+        public override int GetDestination(HttpContext httpContext)
+        {
+            var port = httpContext.Connection.LocalPort;
+            return port == 0 ? destinations[^1]
+                : port == httpPort ? destinations[(int)Listener.Http]
+                : port == grpcPort ? destinations[(int)Listener.Grpc]
+                : port == siloPort ? destinations[(int)Listener.Silo]
+                : destinations[^2];
+        }
+    }
 }
