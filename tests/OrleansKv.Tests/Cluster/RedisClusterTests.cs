@@ -159,6 +159,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
             burners.ForEach(t => t.Join());
         }
 
+        // Nothing to await here: the claim is that no suspicion lands, so give late votes two probe periods to show up.
         await Task.Delay(2000);
         var rows = (await table.ReadAllAsync(CancellationToken.None)).Entries;
         output.WriteLine($"{served} writes served under full CPU load; statuses: {string.Join(", ", rows.Select(r => r.Status))}");
@@ -229,7 +230,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         }
 
         var load = Enumerable.Range(0, 8).Select(w => Task.Run(() => LoadAsync(w))).ToArray();
-        await Task.Delay(500);
+        await Task.Delay(500); // the load runs on one silo before the scale-out starts
         await cluster.StartSiloAsync();
         await cluster.StartSiloAsync();
         await cluster.WaitForActiveSilosAsync(3);
@@ -239,7 +240,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         // Scale back in gracefully (SIGTERM) while the load goes on.
         await cluster.StopSiloAsync(cluster.Silos[2]);
         await cluster.StopSiloAsync(cluster.Silos[1]);
-        await Task.Delay(500);
+        await Task.Delay(500); // and goes on after the scale-in
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
