@@ -33,16 +33,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        IConnectionMultiplexer? multiplexer;
-        lock (_sync)
-        {
-            _disposed = true;
-            multiplexer = _multiplexer;
-            _multiplexer = null;
-            _database = null;
-        }
-
-        if (multiplexer is not null)
+        if (Detach() is { } multiplexer)
         {
             await CloseIfOwnedAsync(multiplexer).ConfigureAwait(false);
         }
@@ -50,18 +41,22 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
-        IConnectionMultiplexer? multiplexer;
+        if (Detach() is { } multiplexer && OwnsMultiplexer)
+        {
+            multiplexer.Dispose();
+        }
+    }
+
+    /// <summary>Marks the connection disposed and hands back the multiplexer it held, if any.</summary>
+    private IConnectionMultiplexer? Detach()
+    {
         lock (_sync)
         {
             _disposed = true;
-            multiplexer = _multiplexer;
+            var multiplexer = _multiplexer;
             _multiplexer = null;
             _database = null;
-        }
-
-        if (multiplexer is not null && OwnsMultiplexer)
-        {
-            multiplexer.Dispose();
+            return multiplexer;
         }
     }
 
