@@ -1,24 +1,28 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace OrleansKv.TestingHost;
 
 /// <summary>
 /// A real redis-server child process on a free loopback port, for tests. With <c>persistent</c> it keeps an
 /// append-only file fsynced on every write in its own directory, so a restart loses nothing acknowledged.
+/// Further redis-server arguments (cluster mode, for instance) come after the defaults.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orleans-kv-redis", Guid.NewGuid().ToString("N"));
     private readonly bool _persistent;
+    private readonly IReadOnlyList<string> _arguments;
     private Process? _process;
 
-    private RedisServerProcess(int port, bool persistent)
+    private RedisServerProcess(int port, bool persistent, IReadOnlyList<string> arguments)
     {
         Directory.CreateDirectory(_directory);
         Port = port;
         _persistent = persistent;
+        _arguments = arguments;
     }
 
     public int Port { get; }
@@ -26,9 +30,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>A StackExchange.Redis connection string for this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000";
 
-    public static async Task<RedisServerProcess> StartAsync(bool persistent = false)
+    public static async Task<RedisServerProcess> StartAsync(bool persistent = false, IReadOnlyList<string>? arguments = null)
     {
-        var server = new RedisServerProcess(FreePort(), persistent);
+        var server = new RedisServerProcess(FreePort(), persistent, arguments ?? []);
         await server.StartProcessAsync();
         return server;
     }
@@ -90,6 +94,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             "--protected-mode", "no",
         };
         args.AddRange(_persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]);
+        args.AddRange(_arguments);
         var start = new ProcessStartInfo(FindRedisServer()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
@@ -116,23 +121,26 @@ public sealed class RedisServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"redis-server did not answer PING on port {Port}.");
     }
 
-    private async Task<bool> PingAsync()
+    /// <summary>Sends one inline command and returns the start of the raw reply, or null when the server is not reachable.</summary>
+    public async Task<string?> TrySendAsync(string command)
     {
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, Port);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(1));
-            return read >= 5 && buffer[0] == (byte)'+';
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+            var buffer = new byte[4096];
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            return Encoding.ASCII.GetString(buffer, 0, read);
         }
         catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
         {
-            return false;
+            return null;
         }
     }
+
+    private async Task<bool> PingAsync() => (await TrySendAsync("PING"))?.StartsWith("+PONG", StringComparison.Ordinal) == true;
 
     private static string FindRedisServer()
     {
