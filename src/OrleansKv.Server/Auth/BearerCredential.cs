@@ -8,13 +8,6 @@ internal static class BearerCredential
 {
     public const string Missing = "A bearer credential is required (Authorization: Bearer <token>).";
 
-    public static bool TryGet(HttpRequest request, out string credential, out string? problem)
-    {
-        var found = TryGet(request, out ReadOnlyMemory<char> characters, out problem);
-        credential = found ? characters.ToString() : string.Empty;
-        return found;
-    }
-
     /// <summary>The credential as a slice of the header value, without copying it.</summary>
     public static bool TryGet(HttpRequest request, out ReadOnlyMemory<char> credential, out string? problem)
     {

@@ -52,9 +52,6 @@ internal sealed class CredentialValidator
         _configured = configured.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>True when JWTs are accepted (a key is configured).</summary>
-    public bool AcceptsJwt => _jwt is not null;
-
     /// <summary>
     /// Validates a credential given as characters of the request header. A token accepted before is looked up by
     /// its memoised hash without allocating; anything else goes through <see cref="ValidateAsync(string, CancellationToken)"/>.

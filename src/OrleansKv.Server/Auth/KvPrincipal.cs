@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace OrleansKv.Server.Auth;
 
 /// <summary>What a credential may do.</summary>
@@ -26,7 +24,6 @@ public sealed record KvPrincipal(string? Namespace, KvScopes Scopes, string Subj
 {
     public const string NamespaceClaim = "ns";
     public const string ScopeClaim = "scope";
-    public const string AuthenticationType = "Bearer";
 
     /// <summary>True for the cluster-wide admin credential (ADMIN_TOKEN).</summary>
     public bool IsClusterAdmin => Namespace is null && Scopes.HasFlag(KvScopes.Admin);
@@ -49,12 +46,6 @@ public sealed record KvPrincipal(string? Namespace, KvScopes Scopes, string Subj
         return result;
     }
 
-    /// <summary>The scope claim value of <paramref name="scopes"/> ("read write"), built once per combination.</summary>
-    private static string ScopeString(KvScopes scopes) =>
-        (uint)scopes < (uint)ScopeStrings.Length ? ScopeStrings[(int)scopes] : string.Join(' ', ScopeNames(scopes));
-
-    private static readonly string[] ScopeStrings = [.. Enumerable.Range(0, 8).Select(i => string.Join(' ', ScopeNames((KvScopes)i)))];
-
     /// <summary>The scope names, in a fixed order.</summary>
     public static string[] ScopeNames(KvScopes scopes) =>
     [
@@ -63,41 +54,6 @@ public sealed record KvPrincipal(string? Namespace, KvScopes Scopes, string Subj
         .. scopes.HasFlag(KvScopes.Admin) ? ["admin"] : Array.Empty<string>(),
     ];
 
-    public ClaimsPrincipal ToClaimsPrincipal()
-    {
-        var claims = new List<Claim>(3) { new(ClaimTypes.NameIdentifier, Subject), new(ScopeClaim, ScopeString(Scopes)) };
-        if (Namespace is not null)
-        {
-            claims.Add(new Claim(NamespaceClaim, Namespace));
-        }
-
-        return new ClaimsPrincipal(new KvIdentity(this, claims));
-    }
-
-    /// <summary>Reads the principal back from an authenticated request's claims.</summary>
-    public static KvPrincipal? From(ClaimsPrincipal? user)
-    {
-        // The bearer scheme's own identity carries the principal it was built from: no claim parsing per call.
-        if (user?.Identity is KvIdentity { IsAuthenticated: true } identity)
-        {
-            return identity.Principal;
-        }
-
-        if (user?.Identity?.IsAuthenticated != true)
-        {
-            return null;
-        }
-
-        var scopes = ParseScopes((user.FindFirst(ScopeClaim)?.Value ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return new KvPrincipal(user.FindFirst(NamespaceClaim)?.Value, scopes, user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "unknown");
-    }
-}
-
-/// <summary>
-/// The identity the bearer scheme signs a request in with: the usual claims (name identifier, scope, ns) plus the
-/// <see cref="KvPrincipal"/> they were made from, so <see cref="KvPrincipal.From"/> need not parse them again.
-/// </summary>
-internal sealed class KvIdentity(KvPrincipal principal, IEnumerable<Claim> claims) : ClaimsIdentity(claims, KvPrincipal.AuthenticationType)
-{
-    public KvPrincipal Principal { get; } = principal;
+    /// <summary>The principal an authenticated request was signed in with; null when it was not.</summary>
+    public static KvPrincipal? From(HttpContext context) => context.Features.Get<KvPrincipal>();
 }

@@ -25,7 +25,7 @@ internal static class TokenExchangeApi
             return ApiErrors.Result(StatusCodes.Status501NotImplemented, "jwt_disabled", "Token exchange needs JWT_SIGNING_KEY, which this server does not have.");
         }
 
-        var caller = KvPrincipal.From(context.User)!;
+        var caller = KvPrincipal.From(context)!;
         if (caller.Namespace is null)
         {
             return Forbidden("The admin credential has no namespace and cannot be exchanged for a JWT.");

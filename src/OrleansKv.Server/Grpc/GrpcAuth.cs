@@ -5,8 +5,8 @@ namespace OrleansKv.Server.Grpc;
 
 /// <summary>
 /// Authentication and scope checks of a gRPC call. The credential is the <c>authorization: Bearer ...</c>
-/// metadata, checked by the server's one bearer scheme (the same <see cref="CredentialValidator"/> as REST; the
-/// result is cached per request, so the authentication middleware and this check validate it once).
+/// metadata, checked by the same <see cref="CredentialValidator"/> as REST (<see cref="KvAuthMiddleware"/> leaves
+/// gRPC methods to this check, so a call's credential is validated once).
 /// </summary>
 internal static class GrpcAuth
 {

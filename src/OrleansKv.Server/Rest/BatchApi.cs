@@ -63,7 +63,7 @@ internal static class BatchApi
             }
         }
 
-        if (operations.Any(o => o.Kind != BatchOpKind.Get) && !KvPolicies.Allows(KvPrincipal.From(context.User), KvScopes.Write, needsNamespace: true))
+        if (operations.Any(o => o.Kind != BatchOpKind.Get) && !KvPolicies.Allows(KvPrincipal.From(context), KvScopes.Write, needsNamespace: true))
         {
             return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This batch writes, and the credential lacks the 'write' scope.");
         }

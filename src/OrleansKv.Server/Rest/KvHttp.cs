@@ -12,7 +12,7 @@ internal static class KvHttp
 {
     /// <summary>The grain of the caller's namespace (the policy already required one).</summary>
     public static INamespaceGrain Namespace(HttpContext context, IGrainFactory grains) =>
-        grains.GetGrain<INamespaceGrain>(KvPrincipal.From(context.User)?.Namespace ?? throw new InvalidOperationException("The route's policy must require a namespace."));
+        grains.GetGrain<INamespaceGrain>(KvPrincipal.From(context)?.Namespace ?? throw new InvalidOperationException("The route's policy must require a namespace."));
 
     public static string ETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 

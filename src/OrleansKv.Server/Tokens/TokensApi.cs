@@ -22,7 +22,7 @@ internal static class TokensApi
 
     private static async Task<IResult> IssueAsync(HttpContext context, TokenRegistry registry)
     {
-        var caller = KvPrincipal.From(context.User)!;
+        var caller = KvPrincipal.From(context)!;
         var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, 64 * 1024, "request body", context.RequestAborted);
         if (body is null)
         {
@@ -76,7 +76,7 @@ internal static class TokensApi
 
     private static async Task<IResult> ListAsync(HttpContext context, TokenRegistry registry)
     {
-        var caller = KvPrincipal.From(context.User)!;
+        var caller = KvPrincipal.From(context)!;
         var records = await registry.ListAsync(caller.IsClusterAdmin ? null : caller.Namespace, context.RequestAborted);
         var tokens = records.Select(r => new TokenInfo(r.Id, r.Namespace, r.Scopes, r.CreatedAt, r.ExpiresAt)).ToList();
         return TypedResults.Json(new TokenListResponse(tokens), ServerJsonContext.Api.TokenListResponse);
@@ -84,7 +84,7 @@ internal static class TokensApi
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext context, TokenRegistry registry)
     {
-        var caller = KvPrincipal.From(context.User)!;
+        var caller = KvPrincipal.From(context)!;
         var revoked = await registry.RevokeAsync(id, caller.IsClusterAdmin ? null : caller.Namespace, context.RequestAborted);
         return revoked ? TypedResults.NoContent() : ApiErrors.NotFound("No such token.");
     }
