@@ -27,28 +27,21 @@ internal static class RedisCommitArguments
     /// <exception cref="ArgumentException">A mutation is malformed or the revisions do not advance.</exception>
     public static (RedisKey[] Keys, RedisValue[] Args) Build(RedisNamespaceKeys keys, CommitBatch batch, long graceMs)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(batch.Mutations, nameof(batch));
-        if (batch.NewRevision <= batch.ExpectedRevision)
-        {
-            throw new ArgumentException("NewRevision must be greater than ExpectedRevision.", nameof(batch));
-        }
-
+        CommitBatches.Validate(batch);
         var mutations = batch.Mutations;
-        var last = new Dictionary<string, int>(mutations.Count, StringComparer.Ordinal);
+        var superseded = CommitBatches.Superseded(mutations);
+        var keyCount = 3;
+        var argCount = 4;
         for (var i = 0; i < mutations.Count; i++)
         {
-            Validate(mutations[i], i, nameof(batch));
-            last[mutations[i].Key] = i;
+            if (superseded?[i] != true)
+            {
+                keyCount++;
+                argCount += mutations[i].Kind == MutationKind.Put ? PutArgs : DeleteArgs;
+            }
         }
 
-        var argCount = 4;
-        foreach (var index in last.Values)
-        {
-            argCount += mutations[index].Kind == MutationKind.Put ? PutArgs : DeleteArgs;
-        }
-
-        var redisKeys = new RedisKey[3 + last.Count];
+        var redisKeys = new RedisKey[keyCount];
         var args = new RedisValue[argCount];
         redisKeys[0] = keys.Meta;
         redisKeys[1] = keys.Index;
@@ -62,12 +55,12 @@ internal static class RedisCommitArguments
         var a = 4;
         for (var i = 0; i < mutations.Count; i++)
         {
-            var mutation = mutations[i];
-            if (last[mutation.Key] != i)
+            if (superseded?[i] == true)
             {
                 continue;
             }
 
+            var mutation = mutations[i];
             var keyBytes = Utf8Keys.Encode(mutation.Key, nameof(batch));
             redisKeys[k++] = keys.Entry(keyBytes);
             if (mutation.Kind == MutationKind.Delete)
@@ -91,26 +84,5 @@ internal static class RedisCommitArguments
         }
 
         return (redisKeys, args);
-    }
-
-    private static void Validate(EntryMutation mutation, int index, string paramName)
-    {
-        if (mutation.Key is null)
-        {
-            throw new ArgumentException($"Mutation {index} has no key.", paramName);
-        }
-
-        if (mutation.Kind == MutationKind.Put)
-        {
-            if (mutation.Entry is not { } entry || !string.Equals(entry.Key, mutation.Key, StringComparison.Ordinal)
-                || entry.Value is null || entry.Sha256 is null)
-            {
-                throw new ArgumentException($"Mutation {index} is a Put without a complete entry for its key.", paramName);
-            }
-        }
-        else if (mutation.Kind != MutationKind.Delete)
-        {
-            throw new ArgumentException($"Mutation {index} has an unknown kind {mutation.Kind}.", paramName);
-        }
     }
 }

@@ -84,33 +84,16 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
     {
         Utf8Keys.ValidateNamespace(ns, nameof(ns));
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(batch.Mutations, nameof(batch));
-        if (batch.NewRevision <= batch.ExpectedRevision)
-        {
-            throw new ArgumentException("NewRevision must be greater than ExpectedRevision.", nameof(batch));
-        }
-
+        CommitBatches.Validate(batch);
         var mutations = batch.Mutations;
         var keys = new byte[mutations.Count][];
         long payload = 0;
         for (var i = 0; i < keys.Length; i++)
         {
             var mutation = mutations[i];
-            ArgumentNullException.ThrowIfNull(mutation.Key, nameof(batch));
             if (mutation.Kind == MutationKind.Put)
             {
-                if (mutation.Entry is not { } entry || !string.Equals(entry.Key, mutation.Key, StringComparison.Ordinal)
-                    || entry.Value is null || entry.Sha256 is null)
-                {
-                    throw new ArgumentException($"Mutation {i} is a Put without a complete entry for its key.", nameof(batch));
-                }
-
-                payload += entry.Value.LongLength;
-            }
-            else if (mutation.Kind != MutationKind.Delete)
-            {
-                throw new ArgumentException($"Mutation {i} has an unknown kind {mutation.Kind}.", nameof(batch));
+                payload += mutation.Entry!.Value.LongLength;
             }
 
             keys[i] = Utf8Keys.Encode(mutation.Key, nameof(batch));
