@@ -26,12 +26,20 @@ namespace OrleansKv.Runtime.Redis;
 /// </remarks>
 internal sealed class RedisKeys
 {
+    /// <summary>What the field of a silo's row in <see cref="Members"/> starts with; the silo address follows.</summary>
+    public const string MemberRowPrefix = "row:";
+
+    /// <summary>What the field of a silo's heartbeat in <see cref="Members"/> starts with; the silo address follows.</summary>
+    public const string MemberAlivePrefix = "alive:";
+
+    private readonly string _directoryPrefix;
+
     public RedisKeys(string prefix, string clusterId)
     {
         Members = $"{prefix}{{{clusterId}}}:members";
         Reminders = $"{prefix}{{{clusterId}}}:reminders";
         RemindersDue = $"{prefix}{{{clusterId}}}:reminders:due";
-        DirectoryPrefix = $"{prefix}{clusterId}:dir:";
+        _directoryPrefix = $"{prefix}{clusterId}:dir:";
     }
 
     public RedisKey Members { get; }
@@ -40,15 +48,13 @@ internal sealed class RedisKeys
 
     public RedisKey RemindersDue { get; }
 
-    public string DirectoryPrefix { get; }
-
-    public RedisKey Directory(GrainId grainId) => $"{DirectoryPrefix}{{{grainId}}}";
+    public RedisKey Directory(GrainId grainId) => $"{_directoryPrefix}{{{grainId}}}";
 
     /// <summary>The field of a silo's row in <see cref="Members"/>.</summary>
-    public static RedisValue MemberRow(SiloAddress silo) => "row:" + silo;
+    public static RedisValue MemberRow(SiloAddress silo) => MemberRowPrefix + silo;
 
     /// <summary>The field of a silo's heartbeat in <see cref="Members"/>.</summary>
-    public static RedisValue MemberAlive(SiloAddress silo) => "alive:" + silo;
+    public static RedisValue MemberAlive(SiloAddress silo) => MemberAlivePrefix + silo;
 
     /// <summary>
     /// The id of a reminder in <see cref="Reminders"/> and <see cref="RemindersDue"/>: length-prefixed, so no

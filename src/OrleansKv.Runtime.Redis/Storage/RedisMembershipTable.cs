@@ -17,8 +17,6 @@ namespace OrleansKv.Runtime.Redis;
 internal sealed partial class RedisMembershipTable : IMembershipTable
 {
     private const string VersionField = "version";
-    private const string RowPrefix = "row:";
-    private const string AlivePrefix = "alive:";
 
     // ARGV: expected version, row field, row JSON, alive field, heartbeat (19-digit UTC ticks). The heartbeat
     // only moves forward here, so a CAS write carrying an older time never undoes a concurrent heartbeat.
@@ -141,13 +139,13 @@ internal sealed partial class RedisMembershipTable : IMembershipTable
                     ? v
                     : throw new RedisProviderException($"The membership table {_key} has a malformed version field.");
             }
-            else if (name.StartsWith(RowPrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RedisKeys.MemberRowPrefix, StringComparison.Ordinal))
             {
-                rows[name[RowPrefix.Length..]] = field.Value;
+                rows[name[RedisKeys.MemberRowPrefix.Length..]] = field.Value;
             }
-            else if (name.StartsWith(AlivePrefix, StringComparison.Ordinal))
+            else if (name.StartsWith(RedisKeys.MemberAlivePrefix, StringComparison.Ordinal))
             {
-                heartbeats[name[AlivePrefix.Length..]] = field.Value;
+                heartbeats[name[RedisKeys.MemberAlivePrefix.Length..]] = field.Value;
             }
         }
 
