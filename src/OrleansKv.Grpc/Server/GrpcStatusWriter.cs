@@ -10,9 +10,6 @@ namespace OrleansKv.Grpc;
 /// </summary>
 internal static class GrpcStatusWriter
 {
-    private static readonly string[] StatusTexts =
-        [.. Enumerable.Range(0, 17).Select(code => code.ToString(CultureInfo.InvariantCulture))];
-
     public static void WriteStatus(
         HttpResponse response, bool trailersOnly, StatusCode code, string detail, GrpcMetadata? trailers, GrpcMetadata? extraTrailers)
     {
@@ -55,9 +52,8 @@ internal static class GrpcStatusWriter
         response.Headers[GrpcProtocol.MessageHeader] = GrpcStatusMessage.Encode(detail);
     }
 
-    /// <summary>The <c>grpc-status</c> value: the code as a decimal number.</summary>
-    internal static string StatusText(StatusCode code) =>
-        (uint)code < (uint)StatusTexts.Length ? StatusTexts[(int)code] : ((int)code).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The <c>grpc-status</c> value: the code as a decimal number (the runtime caches these small numbers' strings).</summary>
+    private static string StatusText(StatusCode code) => ((int)code).ToString(CultureInfo.InvariantCulture);
 
     public static void AppendMetadata(IHeaderDictionary headers, GrpcMetadata? metadata)
     {
