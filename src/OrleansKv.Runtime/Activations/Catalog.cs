@@ -150,7 +150,7 @@ internal sealed partial class Catalog : IActivationHost
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogUnregisterFailed(_logger, ex, activation.GrainId);
+                LogReRegisterFailed(_logger, ex, activation.GrainId);
             }
         }
     }
@@ -321,4 +321,7 @@ internal sealed partial class Catalog : IActivationHost
 
     [LoggerMessage(EventId = (int)RuntimeEventId.DirectoryUnregisterFailed, Level = LogLevel.Warning, Message = "Could not unregister {GrainId} from the grain directory")]
     private static partial void LogUnregisterFailed(ILogger logger, Exception exception, GrainId grainId);
+
+    [LoggerMessage(EventId = (int)RuntimeEventId.DirectoryReRegisterFailed, Level = LogLevel.Warning, Message = "Could not register {GrainId} in the grain directory again after the directory lost it")]
+    private static partial void LogReRegisterFailed(ILogger logger, Exception exception, GrainId grainId);
 }

@@ -9,6 +9,7 @@ internal enum RuntimeEventId
     ActivationCollected = 1002,
     DeactivatingAll = 1003,
     DirectoryUnregisterFailed = 1004,
+    DirectoryReRegisterFailed = 1005,
 
     // Timers and reminders 1100–1199
     TimerTickFailed = 1100,
