@@ -44,27 +44,22 @@ internal sealed class RedisKeyLayout
     }
 }
 
-/// <summary>The Redis keys of one namespace; see <see cref="RedisKeyLayout"/>.</summary>
+/// <summary>The Redis keys of one namespace; see <see cref="RedisKeyLayout"/>. Each key is built when asked for,
+/// so a point read builds only its entry key.</summary>
 internal readonly struct RedisNamespaceKeys
 {
     private readonly byte[] _tag;
 
-    public RedisNamespaceKeys(byte[] tag)
-    {
-        _tag = tag;
-        Meta = Concat(tag, ":meta"u8, []);
-        Index = Concat(tag, ":idx"u8, []);
-        Ttl = Concat(tag, ":ttl"u8, []);
-    }
+    public RedisNamespaceKeys(byte[] tag) => _tag = tag;
 
     /// <summary><c>&lt;prefix&gt;{ns}:meta</c></summary>
-    public RedisKey Meta { get; }
+    public RedisKey Meta => Concat(_tag, ":meta"u8, []);
 
     /// <summary><c>&lt;prefix&gt;{ns}:idx</c></summary>
-    public RedisKey Index { get; }
+    public RedisKey Index => Concat(_tag, ":idx"u8, []);
 
     /// <summary><c>&lt;prefix&gt;{ns}:ttl</c></summary>
-    public RedisKey Ttl { get; }
+    public RedisKey Ttl => Concat(_tag, ":ttl"u8, []);
 
     /// <summary><c>&lt;prefix&gt;{ns}:e:&lt;key&gt;</c> for the UTF-8 bytes of an entry key.</summary>
     public RedisKey Entry(ReadOnlySpan<byte> key) => Concat(_tag, ":e:"u8, key);

@@ -73,12 +73,13 @@ public sealed partial class RedisNamespaceStore
         IDatabase database, RedisNamespaceKeys keys, byte[] lower, byte[] upper, int limit, long nowUnixMs)
     {
         var page = new List<EntrySummary>(Math.Min(limit, ListBatchSize));
+        var index = keys.Index;
         RedisValue min = lower;
         var exclude = Exclude.Stop;
         while (page.Count < limit)
         {
             var take = Math.Min(limit - page.Count, ListBatchSize);
-            var members = await database.SortedSetRangeByValueAsync(keys.Index, min, upper, exclude, 0, take).ConfigureAwait(false);
+            var members = await database.SortedSetRangeByValueAsync(index, min, upper, exclude, 0, take).ConfigureAwait(false);
             if (members.Length == 0)
             {
                 break;
