@@ -114,7 +114,8 @@ internal sealed class CredentialValidator
     private static CredentialResult Verdict(KvPrincipal? issued) =>
         issued is null ? CredentialResult.Fail("The token is unknown, revoked or expired.") : new CredentialResult(issued, null);
 
-    private static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2;
+    /// <summary>Whether a credential has the shape of a JWT (three dot-separated parts) rather than an opaque token.</summary>
+    internal static bool LooksLikeJwt(ReadOnlySpan<char> credential) => credential.Count('.') == 2;
 }
 
 /// <summary>Validates JWT bearer credentials (see the JWT configuration).</summary>
