@@ -20,6 +20,9 @@ internal sealed partial class Catalog : IActivationHost
     private readonly ILogger<Catalog> _logger;
     private readonly Lazy<IGrainFactory> _grainFactory;
     private readonly Lazy<ReminderService> _reminders;
+
+    // Re-registration passes asked for and not yet finished: 0 idle, 1 running, more = run once more after it.
+    private int _reRegisterRequests;
     private volatile bool _acceptingActivations = true;
 
     public Catalog(
@@ -128,6 +131,40 @@ internal sealed partial class Catalog : IActivationHost
         }
 
         return collected;
+    }
+
+    /// <summary>
+    /// Asks for <see cref="ReRegisterAllAsync"/> without waiting. Requests coalesce: one pass runs at a time, and
+    /// requests made while it runs (the directory may have lost entries again) cause exactly one more pass.
+    /// </summary>
+    public void RequestReRegisterAll(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _reRegisterRequests) == 1)
+        {
+            _ = ReRegisterPassesAsync(cancellationToken);
+        }
+    }
+
+    private async Task ReRegisterPassesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var requested = Volatile.Read(ref _reRegisterRequests);
+                await ReRegisterAllAsync(cancellationToken).ConfigureAwait(false);
+                if (Interlocked.CompareExchange(ref _reRegisterRequests, 0, requested) == requested)
+                {
+                    return;
+                }
+
+                Volatile.Write(ref _reRegisterRequests, 1);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Volatile.Write(ref _reRegisterRequests, 0);
+        }
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ internal sealed partial class SiloHost : IHostedLifecycleService, ISiloCrashHook
         _options = options.Value;
         _logger = logger;
         _membership.LocalSiloDeclaredDead += () => _lifetime.StopApplication();
-        _membership.TableLost += () => _ = _catalog.ReRegisterAllAsync(_stopping.Token);
+        _membership.TableLost += () => _catalog.RequestReRegisterAll(_stopping.Token);
     }
 
     private volatile bool _crashed;
