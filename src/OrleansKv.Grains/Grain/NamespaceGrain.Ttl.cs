@@ -101,6 +101,7 @@ public sealed partial class NamespaceGrain
         var expired = await _store.ReadExpiredAsync(_ns, now, _options.SweepBatchSize, cancellationToken).ConfigureAwait(false);
         var mutations = new List<EntryMutation>(expired.Count);
         long deltaBytes = 0;
+        var rowsToMeasure = new List<string>(expired.Count);
         lock (_sync)
         {
             foreach (var item in expired)
@@ -114,14 +115,24 @@ public sealed partial class NamespaceGrain
                 }
 
                 mutations.Add(EntryMutation.Delete(item.Key));
+                if (item.Version == 0)
+                {
+                    // There is no row to read. The store still counts the key's bytes and uncounts them with this
+                    // delete; the vanished value's size cannot be known and stays counted there too.
+                    deltaBytes -= KeyRules.KeyBytes(item.Key);
+                }
+                else
+                {
+                    rowsToMeasure.Add(item.Key);
+                }
             }
         }
 
         if (mutations.Count > 0)
         {
-            foreach (var mutation in mutations)
+            foreach (var key in rowsToMeasure)
             {
-                var row = await _store.ReadAsync(_ns, mutation.Key, cancellationToken).ConfigureAwait(false);
+                var row = await _store.ReadAsync(_ns, key, cancellationToken).ConfigureAwait(false);
                 deltaBytes -= EntryBytes(row);
             }
 
