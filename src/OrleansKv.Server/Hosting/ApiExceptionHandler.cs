@@ -26,6 +26,9 @@ internal sealed partial class ApiExceptionHandler
             (StatusCodes.Status503ServiceUnavailable, "unavailable", "Storage is unavailable; the outcome of a write in flight is unknown. Retry."),
         GrainRoutingException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The namespace is moving between silos or the cluster is unavailable. Retry."),
         TimeoutException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The request timed out inside the cluster. Retry."),
+        // A forwarded call the owning silo dropped (it died mid-call): whether it ran is unknown, so it is not retried here.
+        OrleansKv.Grpc.RpcException { StatusCode: OrleansKv.Grpc.StatusCode.Unavailable or OrleansKv.Grpc.StatusCode.DeadlineExceeded } =>
+            (StatusCodes.Status503ServiceUnavailable, "unavailable", "The silo that owns the namespace went away during the call; the outcome of a write in flight is unknown. Retry."),
         _ => (StatusCodes.Status500InternalServerError, "internal", "An internal error occurred."),
     };
 
