@@ -64,7 +64,7 @@ app.MapPost("/{**key}", async (HttpContext context, string key) =>
         return Results.Json(new Message("malformed_json"), RedisBaselineJson.Default.Message, statusCode: 400);
     }
 
-    TimeSpan? expiry = body.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null;
+    Expiration expiry = body.TtlSeconds is { } ttl ? new Expiration(TimeSpan.FromSeconds(ttl)) : Expiration.Default;
     await db.StringSetAsync("kv:" + key, body.Value, expiry);
     return Results.Json(new Message("OK"), RedisBaselineJson.Default.Message);
 });

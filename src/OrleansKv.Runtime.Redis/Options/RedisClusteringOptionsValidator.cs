@@ -26,7 +26,7 @@ public sealed class RedisClusteringOptionsValidator : IValidateOptions<RedisClus
         {
             try
             {
-                var parsed = ConfigurationOptions.Parse(options.ConfigurationString);
+                var parsed = ConfigurationOptions.Parse(options.ConfigurationString!);
                 if (parsed.EndPoints.Count == 0)
                 {
                     failures.Add($"{Prefix}{nameof(RedisClusteringOptions.ConfigurationString)} (REDIS_URL) names no Redis endpoint (expected host:port).");

@@ -146,7 +146,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
             return (supplied, !_options.IsShared);
         }
 
-        var configuration = ConfigurationOptions.Parse(_options.ConfigurationString);
+        var configuration = ConfigurationOptions.Parse(_options.ConfigurationString!);
         configuration.AbortOnConnectFail = false;
         LogConnecting(_logger, configuration.EndPoints);
         return (await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false), true);

@@ -79,7 +79,7 @@ public sealed partial class RedisNamespaceStore
         while (page.Count < limit)
         {
             var take = Math.Min(limit - page.Count, ListBatchSize);
-            var members = await database.SortedSetRangeByValueAsync(index, min, upper, exclude, 0, take).ConfigureAwait(false);
+            var members = await database.SortedSetRangeByValueAsync(index, min, upper, exclude, Order.Ascending, 0, take).ConfigureAwait(false);
             if (members.Length == 0)
             {
                 break;

@@ -68,7 +68,7 @@ public sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOpti
 
         try
         {
-            var parsed = ConfigurationOptions.Parse(options.ConfigurationString);
+            var parsed = ConfigurationOptions.Parse(options.ConfigurationString!);
             if (parsed.EndPoints.Count == 0)
             {
                 failures.Add($"{Prefix}{nameof(RedisStoreOptions.ConfigurationString)} names no Redis endpoint (expected host:port[,option=value...]).");

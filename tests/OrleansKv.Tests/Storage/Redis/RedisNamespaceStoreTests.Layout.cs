@@ -17,10 +17,10 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal(RedisHashSlot.Of("{user1000}.following"), RedisHashSlot.Of("{user1000}.followers"));
         Assert.Equal(RedisHashSlot.Crc16("foo{}{bar}"u8) & 16383, RedisHashSlot.Of("foo{}{bar}"));
         Assert.Equal(RedisHashSlot.Crc16("{bar"u8) & 16383, RedisHashSlot.Of("foo{{bar}}zap"));
-        foreach (var key in new[] { "foo", "{user1000}.following", "foo{}{bar}", "foo{{bar}}zap", "a{b}c{d}" })
-        {
-            Assert.Equal(redis.Admin.HashSlot(key), RedisHashSlot.Of(key));
-        }
+        // Answers of CLUSTER KEYSLOT as the Redis documentation gives them.
+        Assert.Equal(11058, RedisHashSlot.Of("somekey"));
+        Assert.Equal(2515, RedisHashSlot.Of("foo{hash_tag}"));
+        Assert.Equal(2515, RedisHashSlot.Of("{hash_tag}"));
     }
 
     [Fact]
@@ -44,7 +44,6 @@ public sealed partial class RedisNamespaceStoreTests
         {
             Assert.Equal(session.Ns, Encoding.UTF8.GetString(RedisHashSlot.HashTag(key)));
             Assert.Equal(slot, RedisHashSlot.Of(key));
-            Assert.Equal(slot, redis.Admin.HashSlot(key));
         });
         // Nothing else was written: the other namespace has its meta, index and one entry (no TTL set).
         Assert.Equal(mine.Count + 3, written.Count);
