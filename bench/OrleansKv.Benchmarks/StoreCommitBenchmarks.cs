@@ -58,7 +58,7 @@ public class StoreCommitBenchmarks
         }
 
         var status = await _store.CommitAsync("bench", new CommitBatch(_epoch, _revision, next, mutations), CancellationToken.None);
-        if (status != CommitStatus.Committed)
+        if (status.Status != CommitStatus.Committed)
         {
             throw new InvalidOperationException($"commit at epoch {_epoch}, revision {_revision} -> {next} was {status}");
         }

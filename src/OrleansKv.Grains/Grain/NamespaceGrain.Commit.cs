@@ -65,7 +65,7 @@ public sealed partial class NamespaceGrain
             CommitStatus status;
             try
             {
-                status = await _store.CommitAsync(_ns, commit, CancellationToken.None).ConfigureAwait(false);
+                status = (await _store.CommitAsync(_ns, commit, CancellationToken.None).ConfigureAwait(false)).Status;
             }
             catch (Exception ex)
             {

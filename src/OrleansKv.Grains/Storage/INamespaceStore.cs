@@ -22,6 +22,15 @@ public interface INamespaceStore
     /// </summary>
     ValueTask<NamespaceSnapshot> ClaimAsync(string ns, CancellationToken cancellationToken);
 
+    /// <summary>True while <paramref name="epoch"/> is still the namespace's current epoch (no newer claim).</summary>
+    ValueTask<bool> IsCurrentEpochAsync(string ns, long epoch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the activation holding <paramref name="epoch"/> has stopped serving, so the next claim need not
+    /// wait for it (<see cref="NamespaceSnapshot.PreviousHolderActive"/>). Does nothing when a newer claim exists.
+    /// </summary>
+    ValueTask ReleaseAsync(string ns, long epoch, CancellationToken cancellationToken);
+
     /// <summary>Reads one entry, or <c>null</c> when absent. Expired entries that have not been swept
     /// yet are returned as stored; the caller decides expiry.</summary>
     ValueTask<StoredEntry?> ReadAsync(string ns, string key, CancellationToken cancellationToken);
@@ -31,7 +40,7 @@ public interface INamespaceStore
     /// once the result is durable (SQLite commit, Redis reply). Stats (key count, bytes) and the
     /// revision are maintained by the store within the same atomic step.
     /// </summary>
-    ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken);
+    ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads one page of entry summaries whose key starts with <paramref name="prefix"/> and sorts

@@ -34,7 +34,9 @@ public readonly record struct ExpiredEntry(string Key, long Version, long Expire
 /// <param name="Revision">The last committed revision (0 for a new namespace).</param>
 /// <param name="KeyCount">Stored keys, including expired keys not yet swept.</param>
 /// <param name="TotalBytes">Sum of UTF-8 key bytes plus value bytes over stored keys.</param>
-public readonly record struct NamespaceSnapshot(long Epoch, long Revision, long KeyCount, long TotalBytes);
+/// <param name="PreviousHolderActive">True when the epoch before this one was never released
+/// (<see cref="INamespaceStore.ReleaseAsync"/>): its activation may still be alive and answering from memory.</param>
+public readonly record struct NamespaceSnapshot(long Epoch, long Revision, long KeyCount, long TotalBytes, bool PreviousHolderActive = false);
 
 /// <summary>The kinds of mutation a commit applies.</summary>
 public enum MutationKind
@@ -63,7 +65,15 @@ public readonly record struct EntryMutation(MutationKind Kind, string Key, Store
 /// <param name="Mutations">The writes, in order; a later write to the same key wins.</param>
 public sealed record CommitBatch(long Epoch, long ExpectedRevision, long NewRevision, IReadOnlyList<EntryMutation> Mutations);
 
-/// <summary>The outcome of <see cref="INamespaceStore.CommitAsync"/>.</summary>
+/// <summary>The outcome of <see cref="INamespaceStore.CommitAsync"/>: the status and, when committed, the
+/// namespace's counts right after the commit (the store keeps them in the same atomic step).</summary>
+public readonly record struct CommitResult(CommitStatus Status, long KeyCount, long TotalBytes)
+{
+    /// <summary>Nothing applied: the commit was fenced.</summary>
+    public static CommitResult Fenced => new(CommitStatus.Fenced, 0, 0);
+}
+
+/// <summary>Whether a commit applied.</summary>
 public enum CommitStatus
 {
     /// <summary>Applied and durable.</summary>

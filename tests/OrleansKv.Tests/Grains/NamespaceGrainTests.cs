@@ -225,7 +225,7 @@ public sealed class NamespaceGrainTests
         var store = silo.Store;
         var claim = await store.ClaimAsync(name, CancellationToken.None);
         var newer = new StoredEntry("k", Bytes("newer"), null, SHA256.HashData(Bytes("newer")), claim.Revision + 1, 0, 0, null);
-        Assert.Equal(CommitStatus.Committed, await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None));
+        Assert.Equal(CommitStatus.Committed, (await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None)).Status);
 
         // The stale activation still believes version `seen` is current; its commit is fenced, it retires,
         // and the call is retried on a fresh activation, which sees the newer write and refuses.

@@ -58,7 +58,11 @@ public sealed class GrpcErrorMappingTests
         public ValueTask<StoredEntry?> ReadAsync(string ns, string key, CancellationToken cancellationToken) =>
             key.StartsWith("fail/", StringComparison.Ordinal) ? throw new NamespaceStoreException("injected") : inner.ReadAsync(ns, key, cancellationToken);
 
-        public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken) => inner.CommitAsync(ns, batch, cancellationToken);
+        public ValueTask<bool> IsCurrentEpochAsync(string ns, long epoch, CancellationToken cancellationToken) => inner.IsCurrentEpochAsync(ns, epoch, cancellationToken);
+
+        public ValueTask ReleaseAsync(string ns, long epoch, CancellationToken cancellationToken) => inner.ReleaseAsync(ns, epoch, cancellationToken);
+
+        public ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken) => inner.CommitAsync(ns, batch, cancellationToken);
 
         public ValueTask<IReadOnlyList<EntrySummary>> ListPageAsync(string ns, string prefix, string? startAfter, int limit, long nowUnixMs, CancellationToken cancellationToken) =>
             prefix.StartsWith("fail/", StringComparison.Ordinal)

@@ -16,8 +16,12 @@ internal sealed class FaultyStore(INamespaceStore inner, FaultInjection faults) 
 
     public ValueTask<StoredEntry?> ReadAsync(string ns, string key, CancellationToken cancellationToken) => inner.ReadAsync(ns, key, cancellationToken);
 
-    public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken) =>
-        faults.FailCommits ? ValueTask.FromException<CommitStatus>(new NamespaceStoreException("injected commit failure")) : inner.CommitAsync(ns, batch, cancellationToken);
+    public ValueTask<bool> IsCurrentEpochAsync(string ns, long epoch, CancellationToken cancellationToken) => inner.IsCurrentEpochAsync(ns, epoch, cancellationToken);
+
+    public ValueTask ReleaseAsync(string ns, long epoch, CancellationToken cancellationToken) => inner.ReleaseAsync(ns, epoch, cancellationToken);
+
+    public ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken) =>
+        faults.FailCommits ? ValueTask.FromException<CommitResult>(new NamespaceStoreException("injected commit failure")) : inner.CommitAsync(ns, batch, cancellationToken);
 
     public ValueTask<IReadOnlyList<EntrySummary>> ListPageAsync(string ns, string prefix, string? startAfter, int limit, long nowUnixMs, CancellationToken cancellationToken) =>
         inner.ListPageAsync(ns, prefix, startAfter, limit, nowUnixMs, cancellationToken);

@@ -65,7 +65,7 @@ public abstract partial class NamespaceStoreContractTests
         public async Task<CommitStatus> TryCommit(params EntryMutation[] mutations)
         {
             var batch = new CommitBatch(epoch, Revision, Revision + 1, mutations);
-            var status = await store.CommitAsync(ns, batch, default).AsTask().WaitAsync(CallTimeout);
+            var status = (await store.CommitAsync(ns, batch, default).AsTask().WaitAsync(CallTimeout)).Status;
             if (status == CommitStatus.Committed)
             {
                 Revision++;

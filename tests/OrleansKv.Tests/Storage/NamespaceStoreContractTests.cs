@@ -241,7 +241,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
         {
             var batch = new CommitBatch(session.Epoch, expected, expected + 1,
                 [EntryMutation.Put(Entry("k", "lost", expected + 1)), EntryMutation.Put(Entry("x", "lost", expected + 1))]);
-            Assert.Equal(CommitStatus.Fenced, await Store.CommitAsync(session.Ns, batch, default).AsTask().WaitAsync(CallTimeout));
+            Assert.Equal(CommitStatus.Fenced, (await Store.CommitAsync(session.Ns, batch, default).AsTask().WaitAsync(CallTimeout)).Status);
         }
 
         Assert.Equal("kept", Text(await Read(session.Ns, "k")));
@@ -258,7 +258,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
         var ns = NewNamespace();
         var batch = new CommitBatch(1, 0, 1, [EntryMutation.Put(Entry("k", "v", 1))]);
 
-        Assert.Equal(CommitStatus.Fenced, await Store.CommitAsync(ns, batch, default).AsTask().WaitAsync(CallTimeout));
+        Assert.Equal(CommitStatus.Fenced, (await Store.CommitAsync(ns, batch, default).AsTask().WaitAsync(CallTimeout)).Status);
 
         Assert.Null(await Read(ns, "k"));
     }

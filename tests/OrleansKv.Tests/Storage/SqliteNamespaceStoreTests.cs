@@ -33,7 +33,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         await using var reopened = OpenStore();
 
         Assert.Equal("value", Text(await reopened.ReadAsync(session.Ns, "kept", default)));
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 2, "keptvalueotherx".Length), await reopened.ClaimAsync(session.Ns, default));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 2, "keptvalueotherx".Length, PreviousHolderActive: true), await reopened.ClaimAsync(session.Ns, default));
         Assert.Equal(5_000, await reopened.NextExpiryAsync(session.Ns, default));
         Assert.Equal(2, (await reopened.ListPageAsync(session.Ns, "", null, 10, 0, default)).Count);
     }
@@ -99,7 +99,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         Assert.Equal(synchronous, Convert.ToInt64(writerSynchronous, CultureInfo.InvariantCulture));
         using var probe = OpenProbe(store.DatabasePath);
         Assert.Equal("wal", Scalar(probe, "PRAGMA journal_mode;"));
-        Assert.Equal(1L, Scalar(probe, "PRAGMA user_version;"));
+        Assert.Equal(2L, Scalar(probe, "PRAGMA user_version;"));
     }
 
     [Fact]
@@ -116,6 +116,40 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
 
         var error = Assert.Throws<NamespaceStoreException>(() => OpenStore());
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADatabaseOfSchemaVersion1IsUpgradedAndItsNamespacesCountAsReleased()
+    {
+        var path = Sqlite.DatabasePath;
+        await Sqlite.DisposeAsync();
+        File.Delete(path);
+        using (var v1 = OpenProbe(path))
+        {
+            // The tables as the first version of the store created them, with one namespace at epoch 3 and one entry.
+            Scalar(v1, """
+                CREATE TABLE namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch INTEGER NOT NULL,
+                    revision INTEGER NOT NULL, key_count INTEGER NOT NULL, total_bytes INTEGER NOT NULL);
+                CREATE TABLE entries (ns_id INTEGER NOT NULL, key BLOB NOT NULL, size INTEGER NOT NULL, version INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER, content_type TEXT,
+                    sha256 BLOB NOT NULL, value_id INTEGER NOT NULL, PRIMARY KEY (ns_id, key)) WITHOUT ROWID;
+                CREATE INDEX entries_expiry ON entries (ns_id, expires_at, key, version) WHERE expires_at IS NOT NULL;
+                CREATE TABLE entry_values (id INTEGER PRIMARY KEY, value BLOB NOT NULL);
+                INSERT INTO namespaces VALUES (1, 'old', 3, 7, 1, 3);
+                INSERT INTO entry_values VALUES (1, X'7631');
+                INSERT INTO entries VALUES (1, X'6B', 2, 7, 1000, 1000, NULL, NULL, zeroblob(32), 1);
+                PRAGMA user_version = 1;
+                """);
+        }
+
+        await using var store = OpenStore();
+        var claim = await store.ClaimAsync("old", default);
+
+        Assert.Equal(new NamespaceSnapshot(4, 7, 1, 3, PreviousHolderActive: false), claim);
+        Assert.Equal("v1", Text(await store.ReadAsync("old", "k", default)));
+        Assert.True((await store.ClaimAsync("old", default)).PreviousHolderActive);
+        using var probe = OpenProbe(path);
+        Assert.Equal(2L, Scalar(probe, "PRAGMA user_version;"));
     }
 
     [Fact]

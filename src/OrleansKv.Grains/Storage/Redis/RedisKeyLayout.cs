@@ -7,7 +7,8 @@ namespace OrleansKv.Grains.Storage.Redis;
 /// Where a namespace lives in Redis. Every key of namespace <c>ns</c> starts with <c>&lt;prefix&gt;{ns}</c>, so its hash
 /// tag is the namespace and the whole namespace sits in one Redis Cluster slot (its Lua scripts are legal there):
 /// <list type="bullet">
-/// <item><c>&lt;prefix&gt;{ns}:meta</c>: hash with <c>epoch</c>, <c>revision</c>, <c>keys</c>, <c>bytes</c>.</item>
+/// <item><c>&lt;prefix&gt;{ns}:meta</c>: hash with <c>epoch</c>, <c>revision</c>, <c>keys</c>, <c>bytes</c> and
+/// <c>released</c> (the last epoch its activation released).</item>
 /// <item><c>&lt;prefix&gt;{ns}:idx</c>: sorted set of every stored key (score 0, member = UTF-8 key), so
 /// ZRANGEBYLEX lists in byte order.</item>
 /// <item><c>&lt;prefix&gt;{ns}:ttl</c>: sorted set of the keys that have a TTL, scored by expiry (unix ms).</item>

@@ -74,14 +74,39 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
             async database =>
             {
                 var result = (RedisResult[])(await RedisScripts.Claim.EvaluateAsync(database, [keys.Meta], [], _onScriptReload).ConfigureAwait(false))!;
-                return new NamespaceSnapshot((long)result[0], (long)result[1], (long)result[2], (long)result[3]);
+                var epoch = (long)result[0];
+                return new NamespaceSnapshot(epoch, (long)result[1], (long)result[2], (long)result[3], PreviousHolderActive: (long)result[4] != epoch - 1);
             },
             abandonOnCancel: false,
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
+    public ValueTask<bool> IsCurrentEpochAsync(string ns, long epoch, CancellationToken cancellationToken)
+    {
+        var meta = _layout.For(ns).Meta;
+        return RunAsync(
+            "check the epoch of namespace",
+            ns,
+            async database => (long?)await database.HashGetAsync(meta, "epoch").ConfigureAwait(false) == epoch,
+            abandonOnCancel: true,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(string ns, long epoch, CancellationToken cancellationToken)
+    {
+        var meta = _layout.For(ns).Meta;
+        await RunAsync(
+            "release namespace",
+            ns,
+            database => RedisScripts.Release.EvaluateAsync(database, [meta], [epoch], _onScriptReload),
+            abandonOnCancel: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
     {
         var keys = _layout.For(ns);
         var (redisKeys, args) = RedisCommitArguments.Build(keys, batch, _graceMs);
@@ -90,8 +115,8 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
             ns,
             async database =>
             {
-                var result = await RedisScripts.Commit.EvaluateAsync(database, redisKeys, args, _onScriptReload).ConfigureAwait(false);
-                return (long)result == 1 ? CommitStatus.Committed : CommitStatus.Fenced;
+                var result = (RedisResult[])(await RedisScripts.Commit.EvaluateAsync(database, redisKeys, args, _onScriptReload).ConfigureAwait(false))!;
+                return (long)result[0] == 1 ? new CommitResult(CommitStatus.Committed, (long)result[1], (long)result[2]) : CommitResult.Fenced;
             },
             abandonOnCancel: false,
             cancellationToken);

@@ -1,29 +1,45 @@
 namespace OrleansKv.Grains.Storage.Redis;
 
 /// <summary>
-/// The store's two Lua scripts. Each touches only keys of one namespace, all passed in KEYS, so each is legal in
+/// The store's Lua scripts. Each touches only keys of one namespace, all passed in KEYS, so each is legal in
 /// Redis Cluster and atomic. Redis does not roll a script back, so both check everything before their first write.
 /// </summary>
 internal static class RedisScripts
 {
     /// <summary>
     /// Claims a namespace. KEYS[1] = meta hash. Increments <c>epoch</c> (creating the namespace with revision, keys
-    /// and bytes 0 on first use) and returns <c>{epoch, revision, keys, bytes}</c>.
+    /// and bytes 0 on first use) and returns <c>{epoch, revision, keys, bytes, released}</c>, where <c>released</c> is the
+    /// last epoch an activation released (so the previous holder is gone when it equals epoch - 1). A namespace written
+    /// before <c>released</c> existed counts as released: that build kept no read leases to wait for.
     /// </summary>
     public static readonly RedisScript Claim = new("claim", """
+        local before = redis.call('HMGET', KEYS[1], 'epoch', 'released')
         local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+        local released = before[2] or before[1] or '0'
         local m = redis.call('HMGET', KEYS[1], 'revision', 'keys', 'bytes')
         if not m[1] then
-          redis.call('HSET', KEYS[1], 'revision', '0', 'keys', '0', 'bytes', '0')
-          return {epoch, '0', '0', '0'}
+          redis.call('HSET', KEYS[1], 'revision', '0', 'keys', '0', 'bytes', '0', 'released', released)
+          return {epoch, '0', '0', '0', released}
         end
-        return {epoch, m[1], m[2] or '0', m[3] or '0'}
+        if not before[2] then
+          redis.call('HSET', KEYS[1], 'released', released)
+        end
+        return {epoch, m[1], m[2] or '0', m[3] or '0', released}
+        """);
+
+    /// <summary>Releases a claim. KEYS[1] = meta hash, ARGV[1] = epoch. Sets <c>released</c> when the epoch is still current.</summary>
+    public static readonly RedisScript Release = new("release", """
+        if redis.call('HGET', KEYS[1], 'epoch') == ARGV[1] then
+          redis.call('HSET', KEYS[1], 'released', ARGV[1])
+          return 1
+        end
+        return 0
         """);
 
     /// <summary>
-    /// Applies one fenced commit batch (see <see cref="RedisCommitArguments"/> for KEYS and ARGV). Returns 1 when
-    /// applied, 0 when fenced: meta.epoch differs from ARGV[1] or meta.revision from ARGV[2] (a missing namespace
-    /// is fenced too), and then nothing is written.
+    /// Applies one fenced commit batch (see <see cref="RedisCommitArguments"/> for KEYS and ARGV). Returns
+    /// <c>{1, keys, bytes}</c> (the counts after the commit) when applied, <c>{0}</c> when fenced: meta.epoch differs from
+    /// ARGV[1] or meta.revision from ARGV[2] (a missing namespace is fenced too), and then nothing is written.
     /// </summary>
     /// <remarks>
     /// <para>A put writes the entry hash, adds the key to the index, adds it to (or removes it from) the TTL set,
@@ -36,7 +52,7 @@ internal static class RedisScripts
     public static readonly RedisScript Commit = new("commit", """
         local meta = redis.call('HMGET', KEYS[1], 'epoch', 'revision')
         if meta[1] ~= ARGV[1] or meta[2] ~= ARGV[2] then
-          return 0
+          return {0}
         end
         local grace = tonumber(ARGV[4])
         local now = nil
@@ -86,12 +102,15 @@ internal static class RedisScripts
           end
         end
         redis.call('HSET', KEYS[1], 'revision', ARGV[3])
+        local counts = redis.call('HMGET', KEYS[1], 'keys', 'bytes')
+        local keys = tonumber(counts[1]) or 0
+        local bytes = tonumber(counts[2]) or 0
         if dkeys ~= 0 then
-          redis.call('HINCRBY', KEYS[1], 'keys', string.format('%.0f', dkeys))
+          keys = redis.call('HINCRBY', KEYS[1], 'keys', string.format('%.0f', dkeys))
         end
         if dbytes ~= 0 then
-          redis.call('HINCRBY', KEYS[1], 'bytes', string.format('%.0f', dbytes))
+          bytes = redis.call('HINCRBY', KEYS[1], 'bytes', string.format('%.0f', dbytes))
         end
-        return 1
+        return {1, keys, bytes}
         """);
 }

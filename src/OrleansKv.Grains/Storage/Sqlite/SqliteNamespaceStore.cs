@@ -80,8 +80,22 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> IsCurrentEpochAsync(string ns, long epoch, CancellationToken cancellationToken)
+    {
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
+        return RunRead(ns, epoch, static (reader, ns, epoch) => reader.Epoch(ns) == epoch, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseAsync(string ns, long epoch, CancellationToken cancellationToken)
+    {
+        Utf8Keys.ValidateNamespace(ns, nameof(ns));
+        return new ValueTask(Enqueue(new ReleaseRequest(ns, epoch, cancellationToken)));
+    }
+
+    /// <inheritdoc />
     /// <remarks>Cancellation is honoured until the writer takes the batch; from then on it is applied or fenced.</remarks>
-    public ValueTask<CommitStatus> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
+    public ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
     {
         Utf8Keys.ValidateNamespace(ns, nameof(ns));
         CommitBatches.Validate(batch);
@@ -100,7 +114,7 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
             payload += keys[i].LongLength;
         }
 
-        return new ValueTask<CommitStatus>(Enqueue(new CommitRequest(ns, batch, keys, payload, cancellationToken)));
+        return new ValueTask<CommitResult>(Enqueue(new CommitRequest(ns, batch, keys, payload, cancellationToken)));
     }
 
     /// <inheritdoc />

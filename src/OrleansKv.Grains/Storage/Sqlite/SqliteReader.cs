@@ -15,6 +15,7 @@ internal sealed class SqliteReader : IDisposable
     private readonly SqliteCommand _list;
     private readonly SqliteCommand _expired;
     private readonly SqliteCommand _nextExpiry;
+    private readonly SqliteCommand _epoch;
 
     public SqliteReader(string path)
     {
@@ -62,6 +63,7 @@ internal sealed class SqliteReader : IDisposable
                 LIMIT 1
                 """,
                 ("$ns", SqliteType.Text));
+            _epoch = Prepare("SELECT epoch FROM namespaces WHERE name = $ns", ("$ns", SqliteType.Text));
         }
         catch
         {
@@ -135,8 +137,17 @@ internal sealed class SqliteReader : IDisposable
         return reader.Read() ? reader.GetInt64(0) : null;
     }
 
+    /// <summary>The namespace's current epoch, or null when it was never claimed.</summary>
+    public long? Epoch(string ns)
+    {
+        _epoch.Parameters[0].Value = ns;
+        using var reader = _epoch.ExecuteReader();
+        return reader.Read() ? reader.GetInt64(0) : null;
+    }
+
     public void Dispose()
     {
+        _epoch.Dispose();
         _read.Dispose();
         _list.Dispose();
         _expired.Dispose();

@@ -19,6 +19,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly SqliteCommand _rollbackToSavepoint;
 
     private readonly SqliteCommand _claim;
+    private readonly SqliteCommand _releaseClaim;
     private readonly SqliteCommand _findNamespace;
     private readonly SqliteCommand _updateNamespace;
     private readonly SqliteCommand _findEntry;
@@ -43,9 +44,12 @@ internal sealed class SqliteWriteCommands : IDisposable
             """
             INSERT INTO namespaces (name, epoch, revision, key_count, total_bytes) VALUES ($ns, 1, 0, 0, 0)
             ON CONFLICT (name) DO UPDATE SET epoch = epoch + 1
-            RETURNING epoch, revision, key_count, total_bytes
+            RETURNING epoch, revision, key_count, total_bytes, released_epoch
             """,
             ("$ns", SqliteType.Text));
+        _releaseClaim = Prepare(
+            "UPDATE namespaces SET released_epoch = $epoch WHERE name = $ns AND epoch = $epoch",
+            ("$ns", SqliteType.Text), ("$epoch", SqliteType.Integer));
         _findNamespace = Prepare(
             "SELECT id, epoch, revision FROM namespaces WHERE name = $ns",
             ("$ns", SqliteType.Text));
@@ -53,6 +57,7 @@ internal sealed class SqliteWriteCommands : IDisposable
             """
             UPDATE namespaces SET revision = $revision, key_count = key_count + $count, total_bytes = total_bytes + $bytes
             WHERE id = $id
+            RETURNING key_count, total_bytes
             """,
             ("$id", SqliteType.Integer), ("$revision", SqliteType.Integer), ("$count", SqliteType.Integer), ("$bytes", SqliteType.Integer));
         _findEntry = Prepare(
@@ -151,15 +156,24 @@ internal sealed class SqliteWriteCommands : IDisposable
             throw new NamespaceStoreException($"Claiming namespace '{ns}' returned no row.");
         }
 
-        return new NamespaceSnapshot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        var epoch = reader.GetInt64(0);
+        return new NamespaceSnapshot(epoch, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), PreviousHolderActive: reader.GetInt64(4) != epoch - 1);
+    }
+
+    /// <summary>Marks <paramref name="epoch"/> released when it is still the namespace's epoch.</summary>
+    public bool ReleaseClaim(string ns, long epoch)
+    {
+        _releaseClaim.Parameters[0].Value = ns;
+        _releaseClaim.Parameters[1].Value = epoch;
+        return _releaseClaim.ExecuteNonQuery() == 1;
     }
 
     /// <summary>
     /// Applies <paramref name="batch"/> when the stored epoch and revision match, maintaining the stats and
-    /// the revision; otherwise changes nothing and returns <see cref="CommitStatus.Fenced"/>. The caller wraps
+    /// the revision; otherwise changes nothing and returns <see cref="CommitResult.Fenced"/>. The caller wraps
     /// this in a savepoint so a failure half-way leaves nothing behind.
     /// </summary>
-    public CommitStatus ApplyBatch(string ns, CommitBatch batch, byte[][] keys)
+    public CommitResult ApplyBatch(string ns, CommitBatch batch, byte[][] keys)
     {
         _findNamespace.Parameters[0].Value = ns;
         long nsId;
@@ -167,7 +181,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         {
             if (!reader.Read() || reader.GetInt64(1) != batch.Epoch || reader.GetInt64(2) != batch.ExpectedRevision)
             {
-                return CommitStatus.Fenced;
+                return CommitResult.Fenced;
             }
 
             nsId = reader.GetInt64(0);
@@ -220,8 +234,9 @@ internal sealed class SqliteWriteCommands : IDisposable
         _updateNamespace.Parameters[1].Value = batch.NewRevision;
         _updateNamespace.Parameters[2].Value = countDelta;
         _updateNamespace.Parameters[3].Value = bytesDelta;
-        _updateNamespace.ExecuteNonQuery();
-        return CommitStatus.Committed;
+        using var counts = _updateNamespace.ExecuteReader();
+        counts.Read();
+        return new CommitResult(CommitStatus.Committed, counts.GetInt64(0), counts.GetInt64(1));
     }
 
     public void Dispose()

@@ -65,13 +65,22 @@ internal sealed class ClaimRequest(string ns, CancellationToken cancellationToke
 
 /// <summary><see cref="INamespaceStore.CommitAsync"/>, with its keys already encoded on the caller's thread.</summary>
 internal sealed class CommitRequest(string ns, CommitBatch batch, byte[][] keys, long payloadBytes, CancellationToken cancellationToken)
-    : SqliteWriteRequest<CommitStatus>(cancellationToken)
+    : SqliteWriteRequest<CommitResult>(cancellationToken)
 {
     public override long PayloadBytes => payloadBytes;
 
     public override string Operation => $"commit to namespace '{ns}'";
 
-    protected override CommitStatus Execute(SqliteWriteCommands commands) => commands.ApplyBatch(ns, batch, keys);
+    protected override CommitResult Execute(SqliteWriteCommands commands) => commands.ApplyBatch(ns, batch, keys);
+}
+
+/// <summary><see cref="INamespaceStore.ReleaseAsync"/>.</summary>
+internal sealed class ReleaseRequest(string ns, long epoch, CancellationToken cancellationToken)
+    : SqliteWriteRequest<bool>(cancellationToken)
+{
+    public override string Operation => $"release namespace '{ns}'";
+
+    protected override bool Execute(SqliteWriteCommands commands) => commands.ReleaseClaim(ns, epoch);
 }
 
 /// <summary><see cref="INamespaceStore.PingAsync"/>: succeeds when a write transaction can be begun and committed.</summary>

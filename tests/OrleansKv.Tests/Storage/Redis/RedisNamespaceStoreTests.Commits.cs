@@ -25,7 +25,7 @@ public sealed partial class RedisNamespaceStoreTests
             default);
 
         Assert.Equal(CommitStatus.Fenced, staleEpoch);
-        Assert.Equal(CommitStatus.Fenced, wrongRevision);
+        Assert.Equal(CommitStatus.Fenced, wrongRevision.Status);
         Assert.Equal(before, await SnapshotNamespaceAsync(stale.Ns));
         Assert.Contains(before, e => e.Key.EndsWith(":e:kept", StringComparison.Ordinal) && e.Value.HasTtl);
     }
@@ -37,7 +37,7 @@ public sealed partial class RedisNamespaceStoreTests
 
         var status = await Store.CommitAsync(ns, new CommitBatch(1, 0, 1, [EntryMutation.Put(Entry("k", "v", 1, expiresAt: NowMs + Hour))]), default);
 
-        Assert.Equal(CommitStatus.Fenced, status);
+        Assert.Equal(CommitStatus.Fenced, status.Status);
         Assert.Empty(await ScanAsync(Admin, $"{_prefix}{{{ns}}}*"));
     }
 
@@ -80,7 +80,7 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal("ff", Text(await Read(session.Ns, "fresh")));
         Assert.Null(await NextExpiry(session.Ns));
         Assert.Null(await Admin.KeyTimeToLiveAsync(Redis.KeysOf(session.Ns).Entry("fresh"u8)));
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 1, "freshff".Length), await Claim(session.Ns));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 1, "freshff".Length, PreviousHolderActive: true), await Claim(session.Ns));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal(["a", "b"], (await store.ListPageAsync(ns, "", null, 10, 0, default)).Select(e => e.Key));
         Assert.Equal(expires, await store.NextExpiryAsync(ns, default));
         var snapshot = await store.ClaimAsync(ns, default);
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 4, 2, "a1b2".Length), snapshot);
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 4, 2, "a1b2".Length, PreviousHolderActive: true), snapshot);
         await new Session(store, ns, snapshot.Epoch, snapshot.Revision).Put("c", "3");
         Assert.Equal("3", Text(await store.ReadAsync(ns, "c", default)));
         Assert.Equal(reloads + 2, store.ScriptReloadCount);

@@ -69,7 +69,20 @@ public sealed partial class RedisNamespaceStoreTests
         await session.Commit(AwkwardKeys.Select(EntryMutation.Delete).ToArray());
 
         Assert.Empty(await ListKeys(session.Ns, ""));
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 0, 0), await Claim(session.Ns));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 0, 0, PreviousHolderActive: true), await Claim(session.Ns));
+    }
+
+    [Fact]
+    public async Task ANamespaceWrittenBeforeReleasesWereRecordedCountsAsReleased()
+    {
+        var ns = NewNamespace();
+        var meta = Redis.KeysOf(ns).Meta;
+        await Admin.HashSetAsync(meta, [new("epoch", 3), new("revision", 5), new("keys", 0), new("bytes", 0)]);
+
+        var claim = await Claim(ns);
+
+        Assert.Equal(new NamespaceSnapshot(4, 5, 0, 0, PreviousHolderActive: false), claim);
+        Assert.True((await Claim(ns)).PreviousHolderActive);
     }
 
     [Fact]
@@ -89,7 +102,7 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal(tag + ":ttl", (string?)keys.Ttl);
         Assert.Equal(tag + ":e:k", (string?)keys.Entry("k"u8));
         var meta = (await Admin.HashGetAllAsync(keys.Meta)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
-        Assert.Equal(new Dictionary<string, long> { ["epoch"] = session.Epoch, ["revision"] = 1, ["keys"] = 2, ["bytes"] = "kvaluen12".Length }, meta);
+        Assert.Equal(new Dictionary<string, long> { ["epoch"] = session.Epoch, ["revision"] = 1, ["keys"] = 2, ["bytes"] = "kvaluen12".Length, ["released"] = 0 }, meta);
         Assert.Equal([("k", 0d), ("n", 0d)], (await Admin.SortedSetRangeByRankWithScoresAsync(keys.Index)).Select(e => ((string)e.Element!, e.Score)));
         Assert.Equal([("k", (double)expires)], (await Admin.SortedSetRangeByRankWithScoresAsync(keys.Ttl)).Select(e => ((string)e.Element!, e.Score)));
         var entry = (await Admin.HashGetAllAsync(keys.Entry("k"u8))).ToDictionary(e => (string)e.Name!, e => e.Value);
