@@ -15,7 +15,7 @@ namespace OrleansKv.Providers.Sqlite;
 /// <see cref="IGrainStorageSerializer"/>. Every write and clear is one conditional statement on the ETag the
 /// activation last saw, and a mismatch raises <see cref="InconsistentStateException"/>.
 /// </summary>
-public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS orleans_grain_state (
@@ -79,12 +79,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         LogOpened(_name, _database.FullPath, _options.Synchronous);
     }
 
-    /// <summary>Closes the idle connections to the file; the silo lifecycle calls it.</summary>
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _database.ReleaseConnections();
-        return Task.CompletedTask;
-    }
+    /// <summary>Finishes the queued writes and closes the file; the silo lifecycle calls it.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _database.DisposeAsync().AsTask();
 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -182,8 +178,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         grainState.RecordExists = false;
     }
 
-    /// <summary>Closes the idle connections to the file.</summary>
-    public void Dispose() => _database.ReleaseConnections();
+    /// <summary>Finishes the queued writes and closes the file (as <see cref="StopAsync"/> does).</summary>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     /// <summary>A random ETag (128 bits): never a counter, which would restart after a delete.</summary>
     private static string NewETag() => Guid.NewGuid().ToString("N");
@@ -196,7 +192,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     private async Task<(string ETag, byte[]? Payload)?> ReadRowAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT etag, payload FROM orleans_grain_state WHERE {KeyFilter}";
         BindKey(command, stateName, grainId);
@@ -216,7 +212,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         int changed;
         try
         {
-            await using var connection = await _database.OpenAsync(cancellationToken);
+            await using var connection = await _database.OpenReaderAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             BindKey(command, stateName, grainId);

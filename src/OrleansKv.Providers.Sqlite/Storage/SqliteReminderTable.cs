@@ -12,7 +12,7 @@ namespace OrleansKv.Providers.Sqlite;
 /// reminder name and carries the grain's uniform hash (indexed) for the range reads the reminder service makes.
 /// ETags are random, so a row that is removed and upserted again never gets an ETag it had before.
 /// </summary>
-public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
+public sealed partial class SqliteReminderTable : IReminderTable, IAsyncDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS orleans_reminders (
@@ -58,12 +58,8 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         LogOpened(_database.FullPath, _synchronous);
     }
 
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        _database.ReleaseConnections();
-        return Task.CompletedTask;
-    }
+    /// <summary>Finishes the queued writes and closes the file.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _database.DisposeAsync().AsTask();
 
     /// <inheritdoc />
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
@@ -156,8 +152,8 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
     /// <inheritdoc />
     public Task TestOnlyClearTable() => ExecuteAsync("DELETE FROM orleans_reminders", static _ => { }, "clear", null);
 
-    /// <summary>Closes the idle connections to the file.</summary>
-    public void Dispose() => _database.ReleaseConnections();
+    /// <summary>Finishes the queued writes and closes the file (as <see cref="StopAsync"/> does).</summary>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     /// <summary>A random ETag (128 bits): never a counter, which would restart after a remove.</summary>
     private static string NewETag() => Guid.NewGuid().ToString("N");
@@ -166,7 +162,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
     {
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            await using var connection = await _database.OpenReaderAsync(CancellationToken.None);
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             bind(command);
@@ -192,11 +188,13 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
     {
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command);
-            return await command.ExecuteNonQueryAsync();
+            return await _database.WriteAsync(connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                bind(command);
+                return command.ExecuteNonQuery();
+            });
         }
         catch (SqliteException ex)
         {
