@@ -21,8 +21,7 @@ COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/OrleansKv.Server/OrleansKv.Server.csproj src/OrleansKv.Server/
 COPY src/OrleansKv.Grains/OrleansKv.Grains.csproj src/OrleansKv.Grains/
 COPY src/OrleansKv.Grpc/OrleansKv.Grpc.csproj src/OrleansKv.Grpc/
-COPY src/OrleansKv.Runtime/OrleansKv.Runtime.csproj src/OrleansKv.Runtime/
-COPY src/OrleansKv.Runtime.Redis/OrleansKv.Runtime.Redis.csproj src/OrleansKv.Runtime.Redis/
+COPY src/OrleansKv.Providers.Sqlite/OrleansKv.Providers.Sqlite.csproj src/OrleansKv.Providers.Sqlite/
 RUN dotnet restore src/OrleansKv.Server/OrleansKv.Server.csproj -a "$TARGETARCH"
 
 COPY protos/ protos/

@@ -4,14 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage.Sqlite;
-using OrleansKv.Runtime;
 
 namespace OrleansKv.Benchmarks;
 
 /// <summary>
-/// A grain call in process: a cached Get through the grain reference and the call invoker (locate, activation
-/// lookup, interleaved turn, the grain's cache), as every REST and gRPC read does; and a Set (exclusive turn,
-/// staging, group commit on the embedded store with relaxed durability).
+/// A grain call in process on Orleans: a cached Get through the grain reference (local directory, activation,
+/// the grain's cache), as every REST and gRPC read does; and a Set (write gate, staging, group commit on the embedded
+/// store with relaxed durability).
 /// </summary>
 public class GrainCallBenchmarks
 {
@@ -28,10 +27,11 @@ public class GrainCallBenchmarks
         _directory = Directory.CreateTempSubdirectory("orleanskv-bdn-").FullName;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddOrleansKvSilo(silo =>
+        builder.UseOrleans(silo =>
         {
             silo.AddNamespaceGrains();
-            silo.UseLocalhostClustering(Path.Combine(_directory, "reminders.db"));
+            silo.UseLocalhostClustering(FreePort(), gatewayPort: 0);
+            silo.UseInMemoryReminderService();
         });
         builder.Services.AddSqliteNamespaceStore(o =>
         {
@@ -52,6 +52,13 @@ public class GrainCallBenchmarks
         await _host.StopAsync();
         _host.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Benchmark(Description = "cached Get, held reference")]

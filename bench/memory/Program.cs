@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Hosting;
 
 // RAM per resident key and per activation (issue 6, part 4). Each scenario runs in a fresh child process: the
@@ -125,7 +124,7 @@ internal static class Scenarios
         try
         {
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var silo = app.Services.GetRequiredService<SiloRuntimeInfo>();
+            var management = grains.GetGrain<IManagementGrain>(0);
             var cacheMax = app.Services.GetRequiredService<IOptions<NamespaceGrainOptions>>().Value.CacheMaxEntries;
             var value = Encoding.UTF8.GetBytes(new string('v', 64));
 
@@ -175,7 +174,7 @@ internal static class Scenarios
             var loadSeconds = stopwatch.Elapsed.TotalSeconds;
             var (heapAfter, rssAfter) = Snapshot();
             GC.KeepAlive(grains);
-            return new Measurement(scenario, description, units, unit, resident, silo.Activations, heapBefore, heapAfter, rssBefore, rssAfter, loadSeconds);
+            return new Measurement(scenario, description, units, unit, resident, await management.GetTotalActivationCount(), heapBefore, heapAfter, rssBefore, rssAfter, loadSeconds);
         }
         finally
         {

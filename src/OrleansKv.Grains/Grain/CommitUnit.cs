@@ -3,19 +3,17 @@ using OrleansKv.Grains.Storage;
 namespace OrleansKv.Grains;
 
 /// <summary>
-/// The writes of one request (a set, a delete, a batch, a sweep): staged in one turn, committed together
-/// with whatever else is staged meanwhile, acknowledged when the commit is durable.
+/// The writes of one request (a set, a delete, a batch, a sweep): staged in one step, committed together with
+/// whatever else is staged meanwhile, acknowledged when the commit is durable.
 /// </summary>
 internal sealed class CommitUnit
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CommitUnit(long revision, List<EntryMutation> mutations, long deltaKeys, long deltaBytes)
+    public CommitUnit(long revision, List<EntryMutation> mutations)
     {
         Revision = revision;
         Mutations = mutations;
-        DeltaKeys = deltaKeys;
-        DeltaBytes = deltaBytes;
         foreach (var mutation in mutations)
         {
             PayloadBytes += mutation.Entry?.Value.Length ?? 0;
@@ -26,12 +24,6 @@ internal sealed class CommitUnit
     public long Revision { get; }
 
     public List<EntryMutation> Mutations { get; }
-
-    /// <summary>Change in stored key count.</summary>
-    public long DeltaKeys { get; }
-
-    /// <summary>Change in stored bytes.</summary>
-    public long DeltaBytes { get; }
 
     /// <summary>Value bytes carried, for batching and back-pressure.</summary>
     public long PayloadBytes { get; }

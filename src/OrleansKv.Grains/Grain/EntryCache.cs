@@ -4,13 +4,13 @@ namespace OrleansKv.Grains;
 
 /// <summary>
 /// The committed view of a namespace's hot keys: an LRU of entries and known-absent keys, bounded by count
-/// and bytes, so a namespace of millions of keys keeps only its working set in memory. Not thread-safe:
-/// the grain guards it with one short lock.
+/// and bytes, so a namespace of millions of keys keeps only its working set in memory. Not thread-safe: only
+/// the grain's own turns use it.
 /// </summary>
 /// <remarks>
-/// A read that misses loads from the store without holding the lock, under a placeholder token; the
-/// loaded value is inserted only if the placeholder is still there. A commit replaces whatever is cached
-/// (placeholders included), so a slow load can never put back a value older than a commit.
+/// A read that misses loads from the store under a placeholder token; the loaded value is inserted only if
+/// the placeholder is still there. A commit replaces whatever is cached (placeholders included), so a slow
+/// load can never put back a value older than a commit.
 /// </remarks>
 internal sealed class EntryCache
 {
@@ -46,12 +46,12 @@ internal sealed class EntryCache
         return false;
     }
 
-    /// <summary>Marks a load in progress; returns the token to complete it with, or null when one is already in progress.</summary>
-    public object? BeginLoad(string key)
+    /// <summary>Marks a load of <paramref name="key"/> in progress (replacing an older placeholder); returns the token to complete it with.</summary>
+    public object BeginLoad(string key)
     {
-        if (_slots.ContainsKey(key))
+        if (_slots.TryGetValue(key, out var node))
         {
-            return null;
+            Remove(node);
         }
 
         var token = new object();
@@ -59,17 +59,25 @@ internal sealed class EntryCache
         return token;
     }
 
-    /// <summary>Completes a load: stores the entry if the placeholder is still <paramref name="token"/>.</summary>
-    public void CompleteLoad(string key, object token, StoredEntry? entry)
+    /// <summary>
+    /// Completes a load: when the placeholder is still <paramref name="token"/> (no commit of the key and no eviction
+    /// came in between), caches the entry if it is small enough and returns true; otherwise changes nothing and
+    /// returns false, because the loaded entry may be older than a commit.
+    /// </summary>
+    public bool CompleteLoad(string key, object token, StoredEntry? entry)
     {
-        if (_slots.TryGetValue(key, out var node) && ReferenceEquals(node.Value.Loader, token))
+        if (!_slots.TryGetValue(key, out var node) || !ReferenceEquals(node.Value.Loader, token))
         {
-            Remove(node);
-            if (Cacheable(entry))
-            {
-                Add(key, new Slot(key, entry, null));
-            }
+            return false;
         }
+
+        Remove(node);
+        if (Cacheable(entry))
+        {
+            Add(key, new Slot(key, entry, null));
+        }
+
+        return true;
     }
 
     /// <summary>Drops the placeholder of a load that failed, caching nothing.</summary>

@@ -7,7 +7,7 @@ public sealed partial class NamespaceGrain
 {
     public async ValueTask<BatchResult> BatchAsync(IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default)
     {
-        ThrowIfBroken();
+        ThrowIfRetired();
         ArgumentNullException.ThrowIfNull(operations);
         _metrics.Operation("batch");
         if (operations.Count > KeyRules.MaxBatchOperations)
@@ -15,36 +15,79 @@ public sealed partial class NamespaceGrain
             throw new ArgumentException($"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {operations.Count}.", nameof(operations));
         }
 
-        foreach (var op in operations)
+        var hashes = new byte[]?[operations.Count];
+        for (var i = 0; i < operations.Count; i++)
         {
+            var op = operations[i];
             Validate(op.Key);
             if (op.Kind == BatchOpKind.Put)
             {
                 ValidateValue(op.Value);
+                hashes[i] = SHA256.HashData(op.Value!);
             }
         }
 
-        await ApplyBackPressureAsync().ConfigureAwait(false);
+        await _commits.WaitForRoomAsync();
+        BatchResult result;
+        CommitUnit? unit = null;
+        CommitUnit? dependsOn = null;
+        await _writeGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            // The state before the batch, for every key it touches, read under the gate: nothing stages meanwhile.
+            var before = new Dictionary<string, StoredEntry?>(StringComparer.Ordinal);
+            foreach (var op in operations)
+            {
+                if (!before.ContainsKey(op.Key))
+                {
+                    var (current, staged) = await CurrentForWriteAsync(op.Key);
+                    before[op.Key] = current;
+                    if (staged is not null && (dependsOn is null || staged.Revision > dependsOn.Revision))
+                    {
+                        dependsOn = staged;
+                    }
+                }
+            }
 
-        // Run the operations in order against a private view: the committed/staged state plus the
-        // effects of earlier operations of this batch. Nothing is staged unless every condition holds.
-        var now = NowMs;
-        var revision = _stagedRevision + 1;
-        var view = new Dictionary<string, StoredEntry?>(StringComparer.Ordinal);
-        var before = new Dictionary<string, StoredEntry?>(StringComparer.Ordinal);
+            await EnsureOwnedAsync();
+            var (outcome, mutations) = Evaluate(operations, hashes, before, _commits.StagedRevision + 1, NowMs);
+            result = outcome;
+            if (mutations.Count > 0)
+            {
+                unit = Stage(mutations);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        // A batch that writes is durable after everything staged before it; one that only reads, or fails, changes
+        // nothing and is answered once what it read is durable.
+        await (unit is null ? DurableAsync(dependsOn) : unit.Completion);
+        if (unit is not null && unit.Mutations.Exists(m => m.Entry?.ExpiresAt is not null))
+        {
+            await SyncReminderAsync();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs the operations in order against <paramref name="before"/> plus the effects of earlier operations of the
+    /// batch. Returns the outcome and, when every condition held, the mutations to stage (else none).
+    /// </summary>
+    private static (BatchResult Result, List<EntryMutation> Mutations) Evaluate(
+        IReadOnlyList<BatchOperation> operations, byte[]?[] hashes, Dictionary<string, StoredEntry?> before, long revision, long now)
+    {
+        var view = new Dictionary<string, StoredEntry?>(before, StringComparer.Ordinal);
         var outcomes = new BatchOutcome[operations.Count];
         var mutations = new List<EntryMutation>();
         var failed = false;
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i];
-            if (!view.TryGetValue(op.Key, out var current))
-            {
-                current = await CurrentForWriteAsync(op.Key, cancellationToken).ConfigureAwait(false);
-                before[op.Key] = current;
-                view[op.Key] = current;
-            }
-
+            var current = view[op.Key];
             var live = current is not null && !current.IsExpiredAt(now) ? current : null;
             switch (op.Kind)
             {
@@ -52,7 +95,7 @@ public sealed partial class NamespaceGrain
                     outcomes[i] = new BatchOutcome(op.Kind, live is null ? KvStatus.NotFound : KvStatus.Ok, op.Key, live, live?.Version ?? 0);
                     break;
                 case BatchOpKind.Put when ConditionsHold(live, op.IfMatch, op.IfNoneMatch):
-                    var entry = NewEntry(op.Key, op.Value!, op.ContentType, SHA256.HashData(op.Value!), op.Ttl, revision, live?.CreatedAt ?? now, now);
+                    var entry = NewEntry(op.Key, op.Value!, op.ContentType, hashes[i]!, op.Ttl, revision, live?.CreatedAt ?? now, now);
                     view[op.Key] = entry;
                     mutations.Add(EntryMutation.Put(entry));
                     outcomes[i] = new BatchOutcome(op.Kind, live is null ? KvStatus.Created : KvStatus.Ok, op.Key, null, revision);
@@ -73,42 +116,26 @@ public sealed partial class NamespaceGrain
             }
         }
 
-        if (failed)
+        if (!failed)
         {
-            for (var i = 0; i < outcomes.Length; i++)
-            {
-                if (outcomes[i].Kind == BatchOpKind.Get)
-                {
-                    // A failed batch changes nothing, so its reads report the state before it.
-                    var original = before[outcomes[i].Key];
-                    var found = original is not null && !original.IsExpiredAt(now) ? original : null;
-                    outcomes[i] = outcomes[i] with { Status = found is null ? KvStatus.NotFound : KvStatus.Ok, Entry = found, Version = found?.Version ?? 0 };
-                }
-                else if (outcomes[i].Status != KvStatus.PreconditionFailed)
-                {
-                    outcomes[i] = outcomes[i] with { Status = KvStatus.Aborted, Version = 0 };
-                }
-            }
-
-            return new BatchResult(false, outcomes);
+            return (new BatchResult(true, outcomes), mutations);
         }
 
-        if (mutations.Count > 0)
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            long deltaKeys = 0, deltaBytes = 0;
-            foreach (var (key, after) in view)
+            if (outcomes[i].Kind == BatchOpKind.Get)
             {
-                var old = before[key];
-                deltaKeys += (after is null ? 0 : 1) - (old is null ? 0 : 1);
-                deltaBytes += EntryBytes(after) - EntryBytes(old);
+                // A failed batch changes nothing, so its reads report the state before it.
+                var original = before[outcomes[i].Key];
+                var found = original is not null && !original.IsExpiredAt(now) ? original : null;
+                outcomes[i] = outcomes[i] with { Status = found is null ? KvStatus.NotFound : KvStatus.Ok, Entry = found, Version = found?.Version ?? 0 };
             }
-
-            var unit = new CommitUnit(revision, mutations, deltaKeys, deltaBytes);
-            Stage(unit);
-            EndTurn();
-            await unit.Completion.ConfigureAwait(false);
+            else if (outcomes[i].Status != KvStatus.PreconditionFailed)
+            {
+                outcomes[i] = outcomes[i] with { Status = KvStatus.Aborted, Version = 0 };
+            }
         }
 
-        return new BatchResult(true, outcomes);
+        return (new BatchResult(false, outcomes), []);
     }
 }

@@ -3,42 +3,36 @@ using OrleansKv.Grains.Storage;
 
 namespace OrleansKv.Grains;
 
+/// <summary>Reads: point reads from the committed view (the cache, else one shared store read), and listings.</summary>
 public sealed partial class NamespaceGrain
 {
-    public ValueTask<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    private readonly Dictionary<string, (object Token, Task<LoadResult> Task)> _loads = new(StringComparer.Ordinal);
+
+    public async ValueTask<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        ThrowIfBroken();
+        ThrowIfRetired();
         Validate(key);
         _metrics.Operation("get");
-        StoredEntry? entry;
-        object? loadToken;
-        lock (_sync)
-        {
-            if (_cache.TryGet(key, out entry))
-            {
-                return ValueTask.FromResult(Live(entry));
-            }
-
-            loadToken = _cache.BeginLoad(key);
-        }
-
-        return LoadCommittedAsync(key, loadToken, cancellationToken);
+        await EnsureOwnedAsync();
+        var entry = _cache.TryGet(key, out var cached) ? cached : await LoadAsync(key);
+        return Live(entry);
     }
 
+    /// <remarks>
+    /// Pages come straight from the store, which holds every acknowledged write (a write is acknowledged once durable),
+    /// so a listing reflects every write acknowledged before it started, on whichever activation it runs.
+    /// </remarks>
     public async IAsyncEnumerable<EntrySummary> ListAsync(ListQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ThrowIfBroken();
+        ThrowIfRetired();
         ArgumentNullException.ThrowIfNull(query);
         _metrics.Operation("list");
-
-        // Writes acknowledged before the listing started are visible to it.
-        await WaitForStagedAsync().ConfigureAwait(false);
         var remaining = query.Limit <= 0 ? long.MaxValue : query.Limit;
         var after = string.IsNullOrEmpty(query.StartAfter) ? null : query.StartAfter;
         while (remaining > 0)
         {
             var want = (int)Math.Min(remaining, _options.ListPageSize);
-            var page = await _store.ListPageAsync(_ns, query.Prefix ?? string.Empty, after, want, NowMs, cancellationToken).ConfigureAwait(false);
+            var page = await _store.ListPageAsync(_ns, query.Prefix ?? string.Empty, after, want, NowMs, cancellationToken);
             foreach (var item in page)
             {
                 yield return item;
@@ -54,91 +48,68 @@ public sealed partial class NamespaceGrain
         }
     }
 
-    /// <summary>Reads the committed entry from the store and caches it (unless a commit got there first).</summary>
-    private async ValueTask<StoredEntry?> LoadCommittedAsync(string key, object? loadToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// The committed entry of <paramref name="key"/> (null = absent), from the cache or else from the store. Callers
+    /// that miss at the same time share one store read. A read that a commit of the same key overtook is not used
+    /// (the commit's entry is then in the cache, or the key is read again), so what this returns never goes back in
+    /// time: once a caller saw a write, no later caller sees what it replaced.
+    /// </summary>
+    private async ValueTask<StoredEntry?> LoadAsync(string key)
     {
-        StoredEntry? entry;
+        while (true)
+        {
+            if (_cache.TryGet(key, out var cached))
+            {
+                return cached;
+            }
+
+            LoadResult loaded;
+            if (_loads.TryGetValue(key, out var shared))
+            {
+                loaded = await shared.Task;
+            }
+            else
+            {
+                var token = _cache.BeginLoad(key);
+                var load = ReadIntoCacheAsync(key, token);
+                if (!load.IsCompleted)
+                {
+                    _loads[key] = (token, load);
+                }
+
+                loaded = await load;
+            }
+
+            if (loaded.Current)
+            {
+                return loaded.Entry;
+            }
+        }
+    }
+
+    private async Task<LoadResult> ReadIntoCacheAsync(string key, object token)
+    {
         try
         {
-            entry = await _store.ReadAsync(_ns, key, cancellationToken).ConfigureAwait(false);
+            var entry = await _store.ReadAsync(_ns, key, CancellationToken.None);
+            return new LoadResult(entry, _cache.CompleteLoad(key, token, entry));
         }
         catch
         {
-            if (loadToken is not null)
-            {
-                lock (_sync)
-                {
-                    _cache.AbandonLoad(key, loadToken);
-                }
-            }
-
+            _cache.AbandonLoad(key, token);
             throw;
-        }
-
-        if (loadToken is not null)
-        {
-            lock (_sync)
-            {
-                _cache.CompleteLoad(key, loadToken, entry);
-            }
-        }
-
-        return Live(entry);
-    }
-
-    /// <summary>
-    /// The entry a write must be checked against: the latest staged write, else the committed entry.
-    /// Called only inside an exclusive turn. May return an expired entry (it still occupies its row).
-    /// </summary>
-    private ValueTask<StoredEntry?> CurrentForWriteAsync(string key, CancellationToken cancellationToken)
-    {
-        object? loadToken;
-        lock (_sync)
-        {
-            if (_overlay.TryGetValue(key, out var pending))
-            {
-                return ValueTask.FromResult(pending.Entry);
-            }
-
-            if (_cache.TryGet(key, out var cached))
-            {
-                return ValueTask.FromResult(cached);
-            }
-
-            loadToken = _cache.BeginLoad(key);
-        }
-
-        return LoadRawAsync(key, loadToken, cancellationToken);
-    }
-
-    private async ValueTask<StoredEntry?> LoadRawAsync(string key, object? loadToken, CancellationToken cancellationToken)
-    {
-        var loaded = false;
-        StoredEntry? entry = null;
-        try
-        {
-            entry = await _store.ReadAsync(_ns, key, cancellationToken).ConfigureAwait(false);
-            loaded = true;
-            return entry;
         }
         finally
         {
-            if (loadToken is not null)
+            if (_loads.TryGetValue(key, out var registered) && ReferenceEquals(registered.Token, token))
             {
-                lock (_sync)
-                {
-                    if (loaded)
-                    {
-                        _cache.CompleteLoad(key, loadToken, entry);
-                    }
-                    else
-                    {
-                        _cache.AbandonLoad(key, loadToken);
-                    }
-                }
+                _loads.Remove(key);
             }
         }
     }
 
     private StoredEntry? Live(StoredEntry? entry) => entry is not null && entry.IsExpiredAt(NowMs) ? null : entry;
+
+    /// <summary>A store read: the entry, and whether it is still the committed one (no commit of the key overtook it).</summary>
+    private readonly record struct LoadResult(StoredEntry? Entry, bool Current);
 }

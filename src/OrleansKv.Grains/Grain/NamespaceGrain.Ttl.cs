@@ -1,87 +1,54 @@
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
 
 namespace OrleansKv.Grains;
 
 /// <summary>
-/// TTL: expired keys are never returned (checked on read), are swept by a grain timer while the namespace
-/// is active, and a durable reminder at the next expiry brings the namespace back to sweep when it is not.
+/// TTL: expired keys are never returned (checked on read), are swept by a grain timer while the namespace is active,
+/// and a periodic durable reminder, registered before the first TTL write of the namespace is acknowledged, wakes it to
+/// sweep while it is not. The reminder goes when no key has a TTL any more.
 /// </summary>
 public sealed partial class NamespaceGrain
 {
-    private IGrainTimer? _ttlTimer;
-    private long? _nextExpiry;
-    private long? _reminderDue;
-    private bool _reminderKnown;
+    private readonly SemaphoreSlim _reminderGate = new(1, 1);
+    private IGrainTimer? _sweepTimer;
+    private bool? _reminderRegistered;
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != TtlReminderName || _broken is not null)
+        if (reminderName != TtlReminderName || _retired is not null)
         {
             return;
         }
 
-        // The activation itself armed the timer; sweeping here as well covers a namespace that was
-        // activated by this very reminder.
-        await SweepAsync(CancellationToken.None).ConfigureAwait(false);
-        await SyncReminderAsync(CancellationToken.None).ConfigureAwait(false);
+        await SweepAsync(CancellationToken.None);
+        ArmTimer();
     }
 
     private async Task StartTtlAsync(CancellationToken cancellationToken)
     {
-        var next = await _store.NextExpiryAsync(_ns, cancellationToken).ConfigureAwait(false);
-        lock (_sync)
-        {
-            _nextExpiry = next;
-        }
-
-        _ttlTimer = RegisterGrainTimer(SweepTickAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _expiry.Reset(await _store.NextExpiryAsync(_ns, cancellationToken));
+        _sweepTimer = this.RegisterGrainTimer(SweepTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
         ArmTimer();
-        if (next is not null)
+        if (_expiry.Next is not null)
         {
-            await SyncReminderAsync(cancellationToken).ConfigureAwait(false);
+            await SyncReminderAsync();
         }
     }
 
-    /// <summary>Records a new expiry (under <c>_sync</c>); re-arms the timer if it is the earliest.</summary>
-    private void NoteExpiry(long expiresAt)
-    {
-        if (_nextExpiry is null || expiresAt < _nextExpiry)
-        {
-            _nextExpiry = expiresAt;
-            ArmTimer();
-        }
-    }
-
-    private void ArmTimer()
-    {
-        if (_ttlTimer is null)
-        {
-            return;
-        }
-
-        var wait = _options.MaxSweepInterval;
-        if (_nextExpiry is { } next)
-        {
-            var untilNext = TimeSpan.FromMilliseconds(Math.Max(0, next - NowMs));
-            wait = untilNext < wait ? untilNext : wait;
-        }
-
-        _ttlTimer.Change(wait, Timeout.InfiniteTimeSpan);
-    }
+    private void ArmTimer() => _sweepTimer?.Change(_expiry.SweepDueIn(NowMs) ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     private async Task SweepTickAsync(CancellationToken cancellationToken)
     {
-        if (_broken is not null)
+        if (_retired is not null)
         {
             return;
         }
 
         try
         {
-            await SweepAsync(cancellationToken).ConfigureAwait(false);
+            await SweepAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not StaleActivationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSweepFailed(_logger, ex, _ns);
         }
@@ -92,118 +59,104 @@ public sealed partial class NamespaceGrain
     }
 
     /// <summary>
-    /// Deletes up to one batch of expired keys (runs as an exclusive turn: timer tick or reminder) and
-    /// recomputes the next expiry. Keys with a staged write are left alone: that write replaces them.
+    /// Deletes up to one batch of expired keys, then learns the next expiry from the store. Keys with a staged write are
+    /// left alone (that write replaces them), and so are keys committed again since the store reported them.
     /// </summary>
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = NowMs;
-        var expired = await _store.ReadExpiredAsync(_ns, now, _options.SweepBatchSize, cancellationToken).ConfigureAwait(false);
-        var mutations = new List<EntryMutation>(expired.Count);
-        long deltaBytes = 0;
-        var rowsToMeasure = new List<string>(expired.Count);
-        lock (_sync)
+        var expired = await _store.ReadExpiredAsync(_ns, now, _options.SweepBatchSize, cancellationToken);
+        CommitUnit? unit = null;
+        await _writeGate.WaitAsync(CancellationToken.None);
+        try
         {
+            var mutations = new List<EntryMutation>(expired.Count);
             foreach (var item in expired)
             {
-                // Skip a key with a staged write (it replaces the row) or a newer committed entry. A version of 0
-                // means the backend already dropped the row itself (Redis native expiry): clean up its traces.
-                if (_overlay.ContainsKey(item.Key)
+                // A version of 0 means the backend already dropped the row itself (Redis native expiry): clean up its traces.
+                if (_commits.TryGetStaged(item.Key, out _)
                     || (item.Version != 0 && _cache.TryGet(item.Key, out var cached) && cached is not null && cached.Version != item.Version))
                 {
                     continue;
                 }
 
                 mutations.Add(EntryMutation.Delete(item.Key));
-                if (item.Version == 0)
-                {
-                    // There is no row to read. The store still counts the key's bytes and uncounts them with this
-                    // delete; the vanished value's size cannot be known and stays counted there too.
-                    deltaBytes -= KeyRules.KeyBytes(item.Key);
-                }
-                else
-                {
-                    rowsToMeasure.Add(item.Key);
-                }
             }
-        }
 
-        if (mutations.Count > 0)
-        {
-            foreach (var key in rowsToMeasure)
+            if (mutations.Count > 0)
             {
-                var row = await _store.ReadAsync(_ns, key, cancellationToken).ConfigureAwait(false);
-                deltaBytes -= EntryBytes(row);
+                unit = Stage(mutations);
             }
-
-            var unit = new CommitUnit(_stagedRevision + 1, mutations, -mutations.Count, deltaBytes);
-            Stage(unit);
-            await unit.Completion.ConfigureAwait(false);
         }
-
-        var next = await _store.NextExpiryAsync(_ns, cancellationToken).ConfigureAwait(false);
-        lock (_sync)
+        finally
         {
-            foreach (var pending in _overlay.Values)
-            {
-                if (pending.Entry?.ExpiresAt is { } e && (next is null || e < next))
-                {
-                    next = e;
-                }
-            }
-
-            _nextExpiry = expired.Count >= _options.SweepBatchSize ? now : next;
+            _writeGate.Release();
         }
+
+        if (unit is not null)
+        {
+            await unit.Completion;
+        }
+
+        await _writeGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            // Staged expiries first: a unit that commits while the store is read is then counted either way.
+            var staged = _commits.EarliestStagedExpiry();
+            var stored = await _store.NextExpiryAsync(_ns, cancellationToken);
+            _expiry.Reset(expired.Count >= _options.SweepBatchSize ? now : Earliest(staged, stored));
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        await SyncReminderAsync();
     }
 
-    /// <summary>Keeps the durable reminder at the next expiry (or removes it when nothing expires).</summary>
-    private async Task SyncReminderAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the durable reminder match what is known: present while any key may have a TTL, absent otherwise. One
+    /// change at a time, each deciding from the state when it runs, so a write that brings a TTL and a sweep that found
+    /// none cannot leave the reminder missing.
+    /// </summary>
+    private async Task SyncReminderAsync()
     {
-        long? due;
-        lock (_sync)
+        await _reminderGate.WaitAsync(CancellationToken.None);
+        try
         {
-            due = _nextExpiry;
-            if (_reminderKnown && due == _reminderDue)
+            var wanted = _expiry.Next is not null;
+            if (_reminderRegistered == wanted)
             {
                 return;
             }
-        }
 
-        try
-        {
-            if (due is { } at)
+            if (wanted)
             {
-                await RegisterOrUpdateReminderAsync(TtlReminderName, DateTimeOffset.FromUnixTimeMilliseconds(at), null, cancellationToken).ConfigureAwait(false);
+                var due = _expiry.SweepDueIn(NowMs) ?? TimeSpan.Zero;
+                await this.RegisterOrUpdateReminder(TtlReminderName, due < _options.TtlReminderPeriod ? due : _options.TtlReminderPeriod, _options.TtlReminderPeriod);
             }
-            else
+            else if (await this.GetReminder(TtlReminderName) is { } reminder)
             {
-                await UnregisterReminderAsync(TtlReminderName, cancellationToken).ConfigureAwait(false);
+                await this.UnregisterReminder(reminder);
             }
 
-            lock (_sync)
-            {
-                _reminderDue = due;
-                _reminderKnown = true;
-            }
+            _reminderRegistered = wanted;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Left as unknown: the next write with a TTL, or the next sweep, tries again.
+            _reminderRegistered = null;
             LogReminderFailed(_logger, ex, _ns);
-        }
-    }
-
-    /// <summary>After a commit: a TTL that moved the next expiry earlier than the reminder needs the reminder moved too,
-    /// before the write is acknowledged, so the key expires even if this silo dies right after.</summary>
-    private Task AfterCommitAsync()
-    {
-        lock (_sync)
-        {
-            if (_nextExpiry is not { } next || (_reminderKnown && _reminderDue is { } due && due <= next))
+            if (_expiry.Next is not null)
             {
-                return Task.CompletedTask;
+                throw;
             }
         }
-
-        return SyncReminderAsync(CancellationToken.None);
+        finally
+        {
+            _reminderGate.Release();
+        }
     }
+
+    private static long? Earliest(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 }

@@ -1,112 +1,208 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
 
 namespace OrleansKv.Grains;
 
 /// <summary>
-/// The namespace grain. State lives in the namespace store; the grain keeps a bounded cache of committed
-/// entries, an overlay of staged (not yet durable) writes, and the fencing epoch it claimed on activation.
+/// The namespace grain. State lives in the namespace store; the activation keeps a bounded cache of committed
+/// entries, the group commit with its staged writes, and the epoch it claimed on activation, which fences every
+/// commit it makes.
 /// </summary>
 /// <remarks>
-/// <para>Writes run as exclusive turns: look up the current entry, check conditions, stage the change
-/// (assigning the next revision), end the turn, then await the group commit that carries it. Several
-/// writes staged while one commit is in flight go to the store together in the next.</para>
-/// <para>Reads run interleaved and see committed state only: the cache, else the store. A write is visible
-/// to reads once acknowledged.</para>
-/// <para>Everything shared between turns, reads and the commit loop is guarded by <c>_sync</c>, which is
-/// never held across an await.</para>
+/// <para>The grain is reentrant: its calls interleave at awaits, one turn at a time on the activation's scheduler, so
+/// plain fields need no lock. Writers decide and stage under <see cref="_writeGate"/>, an async gate that is held
+/// across the store reads a decision needs and released before the commit is awaited, so concurrent writes share
+/// group commits while each decision sees every write staged before it.</para>
+/// <para>Consistency (docs/consistency.md): reads answer from committed state only. An outcome decided against a staged
+/// write that is not durable yet (a 412, a 404, a created-or-updated choice, a batch that fails) is answered only once
+/// that write is durable. Every answer is given while the ownership lease is held (<see cref="OwnershipLease"/>).</para>
 /// </remarks>
+[Reentrant]
+[GrainType(NamespaceGrainSiloExtensions.GrainTypeName)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gates are SemaphoreSlims whose wait handle is never asked for; they hold nothing to dispose.")]
 public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
 {
     internal const string TtlReminderName = "ttl";
 
     private readonly INamespaceStore _store;
     private readonly NamespaceGrainOptions _options;
-    private readonly ILogger<NamespaceGrain> _logger;
     private readonly NamespaceMetrics _metrics;
-    private readonly Lock _sync = new();
-    private readonly Dictionary<string, PendingWrite> _overlay = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger<NamespaceGrain> _logger;
     private readonly EntryCache _cache;
+    private readonly GroupCommit _commits;
+    private readonly ExpiryTracker _expiry;
+    private readonly OwnershipLease _lease;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private string _ns = string.Empty;
     private long _epoch;
-    private long _committedRevision;
-    private long _stagedRevision;
     private long _keyCount;
     private long _totalBytes;
-    private Exception? _broken;
+    private bool _active;
+    private Exception? _retired;
+    private Task? _confirming;
 
-    public NamespaceGrain(INamespaceStore store, IOptions<NamespaceGrainOptions> options, NamespaceMetrics metrics, ILogger<NamespaceGrain> logger)
+    public NamespaceGrain(
+        INamespaceStore store,
+        IOptions<NamespaceGrainOptions> options,
+        NamespaceMetrics metrics,
+        [FromKeyedServices(NamespaceGrainSiloExtensions.ClockKey)] TimeProvider time,
+        ILogger<NamespaceGrain> logger)
     {
         _store = store;
-        _metrics = metrics;
         _options = options.Value;
+        _metrics = metrics;
+        _time = time;
         _logger = logger;
         _cache = new EntryCache(_options.CacheMaxEntries, _options.CacheMaxBytes, _options.CacheMaxValueBytes);
+        _commits = new GroupCommit(_options, time, batch => _store.CommitAsync(_ns, batch, CancellationToken.None), OnCommitted, OnCommitFailed);
+        _expiry = new ExpiryTracker(_options.MaxSweepInterval);
+        _lease = new OwnershipLease(time, _options.OwnershipLease);
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _ns = GrainId.Key;
-        var snapshot = await _store.ClaimAsync(_ns, cancellationToken).ConfigureAwait(false);
+        _ns = this.GetPrimaryKeyString();
+        var started = _time.GetTimestamp();
+        var snapshot = await _store.ClaimAsync(_ns, cancellationToken);
         _epoch = snapshot.Epoch;
-        _committedRevision = _stagedRevision = snapshot.Revision;
+        _commits.Start(snapshot.Epoch, snapshot.Revision);
         _keyCount = snapshot.KeyCount;
         _totalBytes = snapshot.TotalBytes;
-        await StartTtlAsync(cancellationToken).ConfigureAwait(false);
-        _metrics.Activated(this);
+        _lease.Renew(started);
+        if (snapshot.PreviousHolderActive && _lease.Duration is { } lease)
+        {
+            // The previous activation may still be answering from memory until its lease runs out.
+            LogWaitingForPreviousHolder(_logger, _ns, _epoch, lease);
+            await Task.Delay(lease, _time, cancellationToken);
+        }
+
+        await StartTtlAsync(cancellationToken);
+        if (_options.MaxActivationLifetime is { } lifetime)
+        {
+            this.RegisterGrainTimer(_ => { DeactivateOnIdle(); return Task.CompletedTask; }, new GrainTimerCreationOptions(lifetime, Timeout.InfiniteTimeSpan) { Interleave = true });
+        }
+
+        _metrics.Activated(_keyCount, _totalBytes);
+        _active = true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _metrics.Deactivated(this);
-        _ttlTimer?.Dispose();
-        await DrainCommitsAsync().ConfigureAwait(false);
-        if (_broken is null)
+        _sweepTimer?.Dispose();
+        await _commits.DrainAsync();
+        if (_active)
         {
-            await SyncReminderAsync(cancellationToken).ConfigureAwait(false);
+            _metrics.Deactivated(_keyCount, _totalBytes);
+            _active = false;
+        }
+
+        if (_retired is null)
+        {
+            try
+            {
+                await _store.ReleaseAsync(_ns, _epoch, cancellationToken);
+            }
+            catch (Exception ex) when (ex is NamespaceStoreException or OperationCanceledException)
+            {
+                // The next activation then waits out this one's lease: slower, never wrong.
+                LogReleaseFailed(_logger, ex, _ns);
+            }
         }
     }
 
     public ValueTask<NamespaceStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfBroken();
-        return ValueTask.FromResult(Stats);
+        ThrowIfRetired();
+        return ValueTask.FromResult(new NamespaceStats(_keyCount, _totalBytes, _commits.CommittedRevision, _cache.Count));
     }
 
-    /// <summary>Committed counts, read without a call (metrics).</summary>
-    internal NamespaceStats Stats
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>A durable batch: its entries become the committed view, the store's counts the namespace's.</summary>
+    private void OnCommitted(List<CommitUnit> batch, CommitResult result, long startedAt)
     {
-        get
+        foreach (var unit in batch)
         {
-            lock (_sync)
+            foreach (var mutation in unit.Mutations)
             {
-                return new NamespaceStats(_keyCount, _totalBytes, _committedRevision);
+                _cache.SetCommitted(mutation.Key, mutation.Entry);
             }
         }
+
+        _metrics.Counts(result.KeyCount - _keyCount, result.TotalBytes - _totalBytes);
+        _keyCount = result.KeyCount;
+        _totalBytes = result.TotalBytes;
+        _metrics.Committed(batch.Count);
+        _lease.Renew(startedAt);
     }
 
-    /// <summary>Entries this activation holds in its cache (for tests and diagnostics).</summary>
-    internal int CachedEntries
+    /// <summary>A commit failed (its outcome is unknown) or was fenced (another activation owns the namespace).</summary>
+    private void OnCommitFailed(Exception failure)
     {
-        get
+        if (failure is NamespaceMovedException)
         {
-            lock (_sync)
-            {
-                return _cache.Count;
-            }
+            _metrics.CommitOutcome("fenced");
+            LogFenced(_logger, _ns, _epoch);
+        }
+        else
+        {
+            _metrics.CommitOutcome("failed");
+            LogCommitFailed(_logger, failure, _ns);
+        }
+
+        Retire(failure);
+    }
+
+    /// <summary>
+    /// Stops serving: the cache may be older than the store now, so the activation answers nothing more and goes away;
+    /// the next call activates the namespace afresh from the store.
+    /// </summary>
+    private void Retire(Exception reason)
+    {
+        _retired ??= reason;
+        _lease.Revoke();
+        _cache.Clear();
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfRetired()
+    {
+        if (_retired is { } reason)
+        {
+            throw new NamespaceMovedException("The namespace's activation retired; nothing was applied. Retry.", reason);
         }
     }
 
-    private long NowMs => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Completes at once while the lease is held; otherwise checks the epoch in the store first.</summary>
+    private ValueTask EnsureOwnedAsync() => _lease.IsHeld ? ValueTask.CompletedTask : new ValueTask(ConfirmOwnershipAsync());
 
-    private void ThrowIfBroken()
+    /// <summary>One epoch check at a time; callers that need one meanwhile share it.</summary>
+    private Task ConfirmOwnershipAsync()
     {
-        if (_broken is not null)
+        if (_confirming is not { IsCompleted: false })
         {
-            throw new StaleActivationException(GrainId);
+            _confirming = ConfirmCoreAsync();
         }
+
+        return _confirming;
+    }
+
+    private async Task ConfirmCoreAsync()
+    {
+        ThrowIfRetired();
+        var started = _time.GetTimestamp();
+        if (!await _store.IsCurrentEpochAsync(_ns, _epoch, CancellationToken.None))
+        {
+            LogSuperseded(_logger, _ns, _epoch);
+            Retire(new NamespaceMovedException());
+        }
+
+        ThrowIfRetired();
+        _lease.Renew(started);
     }
 
     private static void Validate(string key)
@@ -126,9 +222,6 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         }
     }
 
-    /// <summary>A staged write: the entry it will store (null = delete) and the unit that carries it.</summary>
-    private readonly record struct PendingWrite(StoredEntry? Entry, CommitUnit Unit);
-
     [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Namespace {Namespace}: commit failed; the activation retires")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string @namespace);
 
@@ -140,4 +233,13 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Namespace {Namespace}: could not update its TTL reminder")]
     private static partial void LogReminderFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Namespace {Namespace}: epoch {Epoch} claimed while the previous activation had not released it; waiting {Lease} for its lease to run out")]
+    private static partial void LogWaitingForPreviousHolder(ILogger logger, string @namespace, long epoch, TimeSpan lease);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Namespace {Namespace}: a newer activation claimed it (epoch {Epoch} is stale); the activation retires")]
+    private static partial void LogSuperseded(ILogger logger, string @namespace, long epoch);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Namespace {Namespace}: could not release its claim on deactivation")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string @namespace);
 }

@@ -32,4 +32,24 @@ public sealed class NamespaceGrainOptions
 
     /// <summary>Longest wait between two sweeps of an active namespace with TTL keys.</summary>
     public TimeSpan MaxSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Period of the durable reminder that wakes a namespace with TTL keys to sweep them while it is not active. Orleans
+    /// reminders are periodic, with a one-minute minimum by default (<c>ReminderOptions.MinimumReminderPeriod</c>).
+    /// </summary>
+    public TimeSpan TtlReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long an activation answers from memory after the store last confirmed it owns the namespace; a newer
+    /// activation waits this long before it serves when the previous one did not release the namespace. Shorter than
+    /// failure detection, so failover pays it at most once. Null when only one silo can ever hold a namespace
+    /// (embedded mode): then nothing waits and nothing is checked.
+    /// </summary>
+    public TimeSpan? OwnershipLease { get; set; }
+
+    /// <summary>
+    /// When set, an activation retires cleanly (releasing its claim) after living this long, so it never outlives its
+    /// grain directory entry when the directory expires entries (Redis <c>EntryExpiry</c>). Null: no limit.
+    /// </summary>
+    public TimeSpan? MaxActivationLifetime { get; set; }
 }

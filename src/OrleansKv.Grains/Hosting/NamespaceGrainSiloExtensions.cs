@@ -1,25 +1,32 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OrleansKv.Runtime;
 
 namespace OrleansKv.Grains;
 
-/// <summary>Registers the namespace grain with a silo.</summary>
+/// <summary>Registers what namespace grains need on a silo.</summary>
 public static class NamespaceGrainSiloExtensions
 {
-    /// <summary>The grain type name of namespace grains.</summary>
+    /// <summary>The Orleans grain type of namespace grains (their grain ids are <c>ns/&lt;namespace&gt;</c>).</summary>
     public const string GrainTypeName = "ns";
 
-    /// <summary>Adds <see cref="NamespaceGrain"/>; a namespace store must be registered too.</summary>
-    public static SiloBuilder AddNamespaceGrains(this SiloBuilder silo, Action<NamespaceGrainOptions>? configure = null)
+    /// <summary>The service key of the clock namespace grains read (expiry, leases); tests replace it.</summary>
+    public const string ClockKey = "OrleansKv.Namespaces.Clock";
+
+    /// <summary>
+    /// Adds the options, metrics and clock of <see cref="NamespaceGrain"/> (the grain class itself is found by Orleans'
+    /// code generation); a namespace store (<c>AddSqliteNamespaceStore</c> or <c>AddRedisNamespaceStore</c>) and a
+    /// reminder service must be registered too.
+    /// </summary>
+    public static ISiloBuilder AddNamespaceGrains(this ISiloBuilder silo, Action<NamespaceGrainOptions>? configure = null)
     {
         var options = silo.Services.AddOptions<NamespaceGrainOptions>().BindConfiguration("Namespaces");
-        silo.Services.TryAddSingleton<NamespaceMetrics>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        return silo.AddGrain<INamespaceGrain, NamespaceGrain>(GrainTypeName, static (id, invoker) => new NamespaceGrainReference(id, invoker), new NamespaceGrainCodec());
+        silo.Services.TryAddSingleton<NamespaceMetrics>();
+        silo.Services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
+        return silo;
     }
 }

@@ -5,6 +5,7 @@ namespace OrleansKv.Grains.Storage;
 /// or Redis failure across a grain call or a silo boundary; the outcome of the operation that raised
 /// it is unknown to the caller.
 /// </summary>
+[GenerateSerializer, Alias("OrleansKv.NamespaceStoreException")]
 public sealed class NamespaceStoreException : Exception
 {
     public NamespaceStoreException()

@@ -9,22 +9,24 @@ namespace OrleansKv.Grains.Storage;
 /// <param name="CreatedAt">When the key was created (kept across updates).</param>
 /// <param name="UpdatedAt">When the key was last written.</param>
 /// <param name="ExpiresAt">When the key expires, or <c>null</c> without a TTL.</param>
+[GenerateSerializer, Immutable, Alias("OrleansKv.StoredEntry")]
 public sealed record StoredEntry(
-    string Key,
-    byte[] Value,
-    string? ContentType,
-    byte[] Sha256,
-    long Version,
-    long CreatedAt,
-    long UpdatedAt,
-    long? ExpiresAt)
+    [property: Id(0)] string Key,
+    [property: Id(1)] byte[] Value,
+    [property: Id(2)] string? ContentType,
+    [property: Id(3)] byte[] Sha256,
+    [property: Id(4)] long Version,
+    [property: Id(5)] long CreatedAt,
+    [property: Id(6)] long UpdatedAt,
+    [property: Id(7)] long? ExpiresAt)
 {
     /// <summary>True when the entry has a TTL that has passed at <paramref name="nowUnixMs"/>.</summary>
     public bool IsExpiredAt(long nowUnixMs) => ExpiresAt is { } e && e <= nowUnixMs;
 }
 
 /// <summary>What a listing returns per key.</summary>
-public readonly record struct EntrySummary(string Key, long Size, long Version, long? ExpiresAt);
+[GenerateSerializer, Immutable, Alias("OrleansKv.EntrySummary")]
+public readonly record struct EntrySummary([property: Id(0)] string Key, [property: Id(1)] long Size, [property: Id(2)] long Version, [property: Id(3)] long? ExpiresAt);
 
 /// <summary>A key found expired, with the version a sweep must match to delete it.</summary>
 public readonly record struct ExpiredEntry(string Key, long Version, long ExpiresAt);

@@ -47,9 +47,37 @@ public sealed class ServerOptions
     [ConfigurationKeyName("DURABILITY")]
     public DurabilityMode Durability { get; set; } = DurabilityMode.Full;
 
-    /// <summary>Silo-to-silo port (cluster mode).</summary>
+    /// <summary>Silo-to-silo port (Orleans' own TCP protocol). Cluster mode defaults to 11111; embedded mode, where
+    /// nothing else connects to it, to a free loopback port chosen at start-up.</summary>
     [ConfigurationKeyName("SILO_PORT")]
-    public int SiloPort { get; set; } = 11111;
+    public int? SiloPort { get; set; }
+
+    /// <summary>How long a silo waits for a probe answer before counting it missed (Orleans ProbeTimeout), in ms.</summary>
+    [ConfigurationKeyName("MEMBERSHIP_PROBE_TIMEOUT_MS")]
+    public int ProbeTimeoutMs { get; set; } = 1000;
+
+    /// <summary>The longest the adaptive probe timeout may grow to under load (Orleans MaxProbeTimeout), in ms.</summary>
+    [ConfigurationKeyName("MEMBERSHIP_MAX_PROBE_TIMEOUT_MS")]
+    public int MaxProbeTimeoutMs { get; set; } = 2000;
+
+    /// <summary>Missed probes before a silo suspects another (Orleans NumMissedProbesLimit).</summary>
+    [ConfigurationKeyName("MEMBERSHIP_MISSED_PROBES_LIMIT")]
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>How long a namespace activation answers from memory between two ownership checks in the store (cluster
+    /// mode), in ms; a new activation that takes over from one that did not release waits this long once.</summary>
+    [ConfigurationKeyName("OWNERSHIP_LEASE_MS")]
+    public int OwnershipLeaseMs { get; set; } = 1000;
+
+    /// <summary>Period of the durable reminder that sweeps expired keys of namespaces that are not active, in seconds.
+    /// Below 60 it also lowers Orleans' minimum reminder period (which then logs a warning).</summary>
+    [ConfigurationKeyName("TTL_REMINDER_PERIOD_SECONDS")]
+    public int TtlReminderPeriodSeconds { get; set; } = 60;
+
+    /// <summary>Lifetime of a grain directory entry in Redis (cluster mode), in minutes, so entries of dead silos do not
+    /// stay forever; a namespace activation retires cleanly after half of it.</summary>
+    [ConfigurationKeyName("DIRECTORY_ENTRY_EXPIRY_MINUTES")]
+    public int DirectoryEntryExpiryMinutes { get; set; } = 24 * 60;
 
     /// <summary>The host other silos reach this one on (the pod IP in Kubernetes).</summary>
     [ConfigurationKeyName("ADVERTISED_HOST")]

@@ -11,7 +11,17 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         var failures = new List<string>();
         CheckPort(failures, "HTTP_PORT", options.HttpPort);
         CheckPort(failures, "GRPC_PORT", options.GrpcPort);
-        CheckPort(failures, "SILO_PORT", options.SiloPort);
+        if (options.SiloPort is { } siloPort)
+        {
+            CheckPort(failures, "SILO_PORT", siloPort);
+        }
+
+        CheckRange(failures, "MEMBERSHIP_PROBE_TIMEOUT_MS", options.ProbeTimeoutMs, 100, 60_000);
+        CheckRange(failures, "MEMBERSHIP_MAX_PROBE_TIMEOUT_MS", options.MaxProbeTimeoutMs, options.ProbeTimeoutMs, 600_000);
+        CheckRange(failures, "MEMBERSHIP_MISSED_PROBES_LIMIT", options.MissedProbesLimit, 1, 10);
+        CheckRange(failures, "OWNERSHIP_LEASE_MS", options.OwnershipLeaseMs, 100, 60_000);
+        CheckRange(failures, "TTL_REMINDER_PERIOD_SECONDS", options.TtlReminderPeriodSeconds, 1, 86_400);
+        CheckRange(failures, "DIRECTORY_ENTRY_EXPIRY_MINUTES", options.DirectoryEntryExpiryMinutes, 1, 525_600);
         if (!options.EnableHttp && !options.EnableGrpc)
         {
             failures.Add("ENABLE_HTTP and ENABLE_GRPC are both false; enable at least one.");
@@ -68,6 +78,14 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckRange(List<string> failures, string setting, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{setting} must be between {min} and {max}, not {value}.");
+        }
     }
 
     private static void CheckPort(List<string> failures, string setting, int port)

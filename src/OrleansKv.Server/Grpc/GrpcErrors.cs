@@ -1,7 +1,7 @@
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grpc;
-using OrleansKv.Runtime;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Grpc;
 
@@ -28,12 +28,10 @@ internal static class GrpcErrors
     {
         RpcException or OperationCanceledException => null,
         ArgumentException argument => new RpcException(StatusCode.InvalidArgument, FirstLine(argument.Message)),
-        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(ArgumentException), StringComparison.Ordinal) =>
-            new RpcException(StatusCode.InvalidArgument, FirstLine(remote.Message)),
         NamespaceStoreException => StorageUnavailable(),
-        RemoteGrainException { ExceptionType: var type } when type.EndsWith(nameof(NamespaceStoreException), StringComparison.Ordinal) => StorageUnavailable(),
-        GrainRoutingException => new RpcException(StatusCode.Unavailable, "The namespace is moving between silos or the cluster is unavailable. Retry."),
-        TimeoutException => new RpcException(StatusCode.Unavailable, "The request timed out inside the cluster. Retry."),
+        NamespaceMovedException => new RpcException(StatusCode.Unavailable, "The namespace is moving between silos; nothing was applied. Retry."),
+        _ when NamespaceCalls.IsClusterFailure(exception) =>
+            new RpcException(StatusCode.Unavailable, "The silo that owns the namespace did not answer; the outcome of a write in flight is unknown. Retry."),
         _ => null,
     };
 

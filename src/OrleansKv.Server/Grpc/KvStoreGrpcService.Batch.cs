@@ -2,6 +2,7 @@ using OrleansKv.Grains;
 using OrleansKv.Grpc;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
 using GrainBatchResult = OrleansKv.Grains.BatchResult;
 using ProtoBatchResult = OrleansKv.Protocol.V1.BatchResult;

@@ -2,6 +2,7 @@ using OrleansKv.Grains;
 using OrleansKv.Grpc;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using ListRequest = OrleansKv.Protocol.V1.ListRequest;
 
 namespace OrleansKv.Server.Grpc;
@@ -28,7 +29,7 @@ internal sealed partial class KvStoreGrpcService
 
         var query = new ListQuery(request.Prefix, request.StartAfter.Length > 0 ? request.StartAfter : null, request.Limit);
         var token = call.CancellationToken;
-        await foreach (var item in _grains.GetGrain<INamespaceGrain>(ns).ListAsync(query, token).WithCancellation(token))
+        await foreach (var item in new NamespaceHandle(_grains, ns).ListAsync(query, token).WithCancellation(token))
         {
             await writer.WriteAsync(
                 new ListResponse { Key = item.Key, Size = item.Size, Etag = KvProto.ETag(item.Version), ExpiresAt = KvProto.Time(item.ExpiresAt) },

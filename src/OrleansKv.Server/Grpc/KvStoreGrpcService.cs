@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Grpc;
 using OrleansKv.Protocol.V1;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Health;
 using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
@@ -23,11 +23,11 @@ internal sealed partial class KvStoreGrpcService
 {
     public const string ServiceName = "orleanskv.v1.KvStore";
 
-    private readonly IGrainFactory _grains;
+    private readonly NamespaceCalls _grains;
     private readonly CredentialValidator _validator;
     private readonly int _maxValueBytes;
 
-    public KvStoreGrpcService(IGrainFactory grains, CredentialValidator validator, IOptions<ServerOptions> options)
+    public KvStoreGrpcService(NamespaceCalls grains, CredentialValidator validator, IOptions<ServerOptions> options)
     {
         _grains = grains;
         _validator = validator;
@@ -105,7 +105,7 @@ internal sealed partial class KvStoreGrpcService
         return new HealthCheckResponse { Healthy = healthy, Silo = health.Silo.Silo.ToString(), ClusterSize = health.Silo.ClusterSize };
     }
 
-    private INamespaceGrain Namespace(KvPrincipal caller) => _grains.GetGrain<INamespaceGrain>(caller.Namespace!);
+    private NamespaceHandle Namespace(KvPrincipal caller) => new(_grains, caller.Namespace!);
 
     private static string Path(string method) => $"/{ServiceName}/{method}";
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Hosting;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Health;
@@ -31,18 +31,18 @@ public sealed record AnonymousRoute;
 /// <summary>Checks the silo and its storage; shared by the REST and gRPC health answers.</summary>
 internal sealed class HealthProbe
 {
-    private readonly SiloRuntimeInfo _silo;
+    private readonly SiloState _silo;
     private readonly INamespaceStore _store;
     private readonly ServerOptions _options;
 
-    public HealthProbe(SiloRuntimeInfo silo, INamespaceStore store, IOptions<ServerOptions> options)
+    public HealthProbe(SiloState silo, INamespaceStore store, IOptions<ServerOptions> options)
     {
         _silo = silo;
         _store = store;
         _options = options.Value;
     }
 
-    public SiloRuntimeInfo Silo => _silo;
+    public SiloState Silo => _silo;
 
     /// <summary>Whether the silo is healthy (and, if asked, Active) with its storage answering within a second.</summary>
     public async Task<(bool Healthy, bool StorageOk)> CheckAsync(bool requireActive, CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ internal sealed class HealthProbe
         }
 
         var status = _silo.Status;
-        var siloOk = requireActive ? status == SiloStatus.Active : status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.ShuttingDown;
+        var siloOk = requireActive ? status == SiloStatus.Active : status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.ShuttingDown or SiloStatus.Stopping;
         return (siloOk && storageOk, storageOk);
     }
 

@@ -1,5 +1,6 @@
+using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Hosting;
@@ -19,16 +20,11 @@ internal sealed partial class ApiExceptionHandler
     {
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "value_too_large" : "bad_request", bad.Message),
         ArgumentException argument => (StatusCodes.Status400BadRequest, "invalid_argument", FirstLine(argument.Message)),
-        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(ArgumentException), StringComparison.Ordinal) =>
-            (StatusCodes.Status400BadRequest, "invalid_argument", FirstLine(remote.Message)),
         NamespaceStoreException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "Storage is unavailable; the outcome of a write in flight is unknown. Retry."),
-        RemoteGrainException { ExceptionType: var type } when type.EndsWith(nameof(NamespaceStoreException), StringComparison.Ordinal) =>
-            (StatusCodes.Status503ServiceUnavailable, "unavailable", "Storage is unavailable; the outcome of a write in flight is unknown. Retry."),
-        GrainRoutingException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The namespace is moving between silos or the cluster is unavailable. Retry."),
-        TimeoutException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The request timed out inside the cluster. Retry."),
-        // A forwarded call the owning silo dropped (it died mid-call): whether it ran is unknown, so it is not retried here.
-        OrleansKv.Grpc.RpcException { StatusCode: OrleansKv.Grpc.StatusCode.Unavailable or OrleansKv.Grpc.StatusCode.DeadlineExceeded } =>
-            (StatusCodes.Status503ServiceUnavailable, "unavailable", "The silo that owns the namespace went away during the call; the outcome of a write in flight is unknown. Retry."),
+        NamespaceMovedException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The namespace is moving between silos; nothing was applied. Retry."),
+        // A call the owning silo did not answer (it died, was declared dead or timed out): whether a write ran is unknown.
+        _ when NamespaceCalls.IsClusterFailure(exception) =>
+            (StatusCodes.Status503ServiceUnavailable, "unavailable", "The silo that owns the namespace did not answer; the outcome of a write in flight is unknown. Retry."),
         _ => (StatusCodes.Status500InternalServerError, "internal", "An internal error occurred."),
     };
 

@@ -12,9 +12,6 @@ public enum Listener
 
     /// <summary>The public gRPC API (GRPC_PORT).</summary>
     Grpc,
-
-    /// <summary>Silo-to-silo traffic (SILO_PORT).</summary>
-    Silo,
 }
 
 /// <summary>Endpoint metadata: the endpoint answers only on this listener's port.</summary>
@@ -62,7 +59,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
             destinations[((PortEdge)edge.State).Index] = edge.Destination;
         }
 
-        return new PortJumpTable(_options.HttpPort, _options.GrpcPort, _options.SiloPort, destinations);
+        return new PortJumpTable(_options.HttpPort, _options.GrpcPort, destinations);
     }
 
     private static Listener? ListenerOf(Endpoint endpoint) => endpoint.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
@@ -78,7 +75,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
         public int Index => IsInMemory ? ListenerCount + 1 : Listener is { } listener ? (int)listener : ListenerCount;
     }
 
-    private sealed class PortJumpTable(int httpPort, int grpcPort, int siloPort, int[] destinations) : PolicyJumpTable
+    private sealed class PortJumpTable(int httpPort, int grpcPort, int[] destinations) : PolicyJumpTable
     {
         public override int GetDestination(HttpContext httpContext)
         {
@@ -86,7 +83,6 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
             return port == 0 ? destinations[^1]
                 : port == httpPort ? destinations[(int)Listener.Http]
                 : port == grpcPort ? destinations[(int)Listener.Grpc]
-                : port == siloPort ? destinations[(int)Listener.Silo]
                 : destinations[^2];
         }
     }

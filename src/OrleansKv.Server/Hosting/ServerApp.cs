@@ -1,4 +1,3 @@
-using OrleansKv.Runtime.Messaging;
 using OrleansKv.Server.Grpc;
 
 namespace OrleansKv.Server.Hosting;
@@ -7,8 +6,8 @@ namespace OrleansKv.Server.Hosting;
 public static class ServerApp
 {
     /// <summary>
-    /// Creates the application: settings, the silo and its storage, the REST and gRPC front ends and, in cluster
-    /// mode, the silo-to-silo endpoints. <paramref name="configure"/> may add settings or services first.
+    /// Creates the application: settings, the silo and its storage, the REST and gRPC front ends.
+    /// <paramref name="configure"/> may add settings or services first.
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -25,11 +24,6 @@ public static class ServerApp
         app.UseOrleansKvServer();
         app.MapRestApi();
         app.MapKvGrpc();
-        if (ServerHostingExtensions.ReadServerOptions(app.Configuration).IsClustered)
-        {
-            app.MapOrleansKvSilo().Add(e => e.Metadata.Add(new ListenerMetadata(Listener.Silo)));
-        }
-
         return app;
     }
 }

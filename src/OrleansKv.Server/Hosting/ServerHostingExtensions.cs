@@ -3,14 +3,12 @@ using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansKv.Grains;
-using OrleansKv.Grains.Storage.Sqlite;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
 using OrleansKv.Server.Metrics;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Rest;
 using OrleansKv.Server.Tokens;
 
@@ -50,6 +48,15 @@ public static class ServerHostingExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
+        // Orleans narrates its start-up and every placement retry at Information; the start-up banner says what matters.
+        // (Category filters match by prefix, hence "Orleans." and not "Orleans", which would silence OrleansKv too.)
+        builder.Logging.AddFilter("Orleans.", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        // Orleans 10.4.2's watchdog warns at every start that its participant check "has not completed for" about the
+        // machine's uptime (its first check has no earlier timestamp to measure from); errors still show.
+        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+
         // Hosting's request log writes only "Request starting/finished" at Information, which the line above already
         // hides; but while any of its levels is on, hosting creates an Activity and a logging scope for every request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
@@ -57,33 +64,9 @@ public static class ServerHostingExtensions
         ConfigureKestrel(builder, options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        services.AddOrleansKvSilo(silo =>
-        {
-            silo.AddNamespaceGrains(o => o.MaxValueBytes = options.MaxValueBytes);
-            if (options.IsClustered)
-            {
-                silo.UseRedisCluster(options);
-            }
-            else
-            {
-                silo.UseLocalhostClustering(Path.Combine(options.DataDirectory, "reminders.db"));
-            }
-        });
-        services.PostConfigure<SiloOptions>(silo =>
-        {
-            silo.ClusterId = options.ClusterId;
-            silo.AdvertisedHost = options.AdvertisedHost;
-            silo.SiloPort = options.SiloPort;
-        });
-        if (!options.IsClustered)
-        {
-            services.AddSqliteNamespaceStore(o =>
-            {
-                o.DataDirectory = options.DataDirectory;
-                o.Durability = options.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
-            });
-        }
-
+        builder.AddOrleansKvSilo(options);
+        services.AddSingleton<SiloState>();
+        services.AddSingleton<NamespaceCalls>();
         services.AddSingleton<TokenRegistry>();
         services.AddSingleton<CredentialValidator>();
         services.AddKvJwt(options);
@@ -145,10 +128,6 @@ public static class ServerHostingExtensions
                 kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             }
 
-            if (options.IsClustered)
-            {
-                kestrel.Listen(address, options.SiloPort, l => l.Protocols = HttpProtocols.Http2);
-            }
         });
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Configuration;
 
 namespace OrleansKv.Server.Hosting;
@@ -8,10 +7,10 @@ namespace OrleansKv.Server.Hosting;
 internal sealed partial class StartupBanner : IHostedLifecycleService
 {
     private readonly ServerOptions _options;
-    private readonly SiloRuntimeInfo _silo;
+    private readonly SiloState _silo;
     private readonly ILogger<StartupBanner> _logger;
 
-    public StartupBanner(IOptions<ServerOptions> options, SiloRuntimeInfo silo, ILogger<StartupBanner> logger)
+    public StartupBanner(IOptions<ServerOptions> options, SiloState silo, ILogger<StartupBanner> logger)
     {
         _options = options.Value;
         _silo = silo;

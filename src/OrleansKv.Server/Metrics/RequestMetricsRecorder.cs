@@ -19,14 +19,13 @@ internal sealed class RequestMetricsRecorder(ServerMetrics metrics)
         var listener = endpoint?.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
         var protocol = listener switch
         {
-            Listener.Silo => "silo",
             Listener.Grpc => "grpc",
             _ when grpcMethod is not null || GrpcProtocol.IsGrpcContentType(context.Request.ContentType) => "grpc",
             _ => "rest",
         };
         var route = grpcMethod?.MetricsLabel ?? endpoint?.Metadata.GetMetadata<RouteLabel>()?.Name ?? "unmatched";
         string status;
-        if (protocol is "grpc" or "silo")
+        if (protocol is "grpc")
         {
             var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
             status = trailers?["grpc-status"].ToString() is { Length: > 0 } fromTrailers

@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
 
 namespace OrleansKv.Server.Rest;
@@ -20,7 +20,7 @@ internal static class BatchApi
         return app;
     }
 
-    private static async Task<IResult> BatchAsync(HttpContext context, IGrainFactory grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> BatchAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
     {
         var maxValue = options.Value.MaxValueBytes;
         var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, (int)Math.Min(int.MaxValue - 1, (maxValue * 8L) + (4L * 1024 * 1024)), "batch", context.RequestAborted);

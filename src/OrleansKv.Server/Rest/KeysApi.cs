@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 
@@ -42,7 +42,7 @@ internal static class KeysApi
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(HttpContext context, NamespaceCalls grains)
     {
         var query = context.Request.Query;
         var prefix = query["prefix"].ToString();

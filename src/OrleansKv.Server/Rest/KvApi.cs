@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
 
 namespace OrleansKv.Server.Rest;
@@ -23,7 +23,7 @@ internal static class KvApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(HttpContext context, NamespaceCalls grains)
     {
         var (entry, error) = await ReadAsync(context, grains);
         if (entry is null)
@@ -39,7 +39,7 @@ internal static class KvApi
         return TypedResults.Bytes(entry.Value, entry.ContentType ?? "application/octet-stream");
     }
 
-    private static async Task<IResult> HeadAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> HeadAsync(HttpContext context, NamespaceCalls grains)
     {
         var (entry, error) = await ReadAsync(context, grains);
         if (entry is null)
@@ -52,7 +52,7 @@ internal static class KvApi
         return NotModified(context, entry) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Empty;
     }
 
-    private static async Task<(StoredEntry? Entry, IResult? Error)> ReadAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<(StoredEntry? Entry, IResult? Error)> ReadAsync(HttpContext context, NamespaceCalls grains)
     {
         if (!KeyPath.TryGetKey(context, Prefix, out var key, out var error))
         {
@@ -90,7 +90,7 @@ internal static class KvApi
             || ifNoneMatch.Split(',').Any(tag => KvHttp.TryParseETag(tag, out var version) && version == entry.Version);
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, IGrainFactory grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
     {
         if (!KeyPath.TryGetKey(context, Prefix, out var key, out var error))
         {
@@ -140,7 +140,7 @@ internal static class KvApi
             : TypedResults.Json(response, ServerJsonContext.Api.PutResponse);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> DeleteAsync(HttpContext context, NamespaceCalls grains)
     {
         if (!KeyPath.TryGetKey(context, Prefix, out var key, out var error))
         {

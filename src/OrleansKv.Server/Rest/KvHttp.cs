@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 
@@ -11,8 +11,8 @@ namespace OrleansKv.Server.Rest;
 internal static class KvHttp
 {
     /// <summary>The grain of the caller's namespace (the policy already required one).</summary>
-    public static INamespaceGrain Namespace(HttpContext context, IGrainFactory grains) =>
-        grains.GetGrain<INamespaceGrain>(KvPrincipal.From(context)?.Namespace ?? throw new InvalidOperationException("The route's policy must require a namespace."));
+    public static NamespaceHandle Namespace(HttpContext context, NamespaceCalls calls) =>
+        new(calls, KvPrincipal.From(context)?.Namespace ?? throw new InvalidOperationException("The route's policy must require a namespace."));
 
     public static string ETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 

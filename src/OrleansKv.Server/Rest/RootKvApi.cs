@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
 
 namespace OrleansKv.Server.Rest;
@@ -23,7 +23,7 @@ internal static class RootKvApi
     /// </summary>
     public static IEndpointRouteBuilder MapRootKvApi(this IEndpointRouteBuilder app)
     {
-        var grains = app.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var grains = app.ServiceProvider.GetRequiredService<NamespaceCalls>();
         var options = app.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>();
         app.MapGet("/{**key}", context => Run(context, GetAsync(context, grains)))
             .RequireAuthorization(KvPolicies.Read).WithMetadata(new RouteLabel("root_get")).WithName("RootGet");
@@ -41,7 +41,7 @@ internal static class RootKvApi
         static async Task AwaitThenRunAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(HttpContext context, NamespaceCalls grains)
     {
         if (!TryKey(context, out var key, out var error))
         {
@@ -69,7 +69,7 @@ internal static class RootKvApi
         }
     }
 
-    private static async Task<IResult> SetAsync(HttpContext context, IGrainFactory grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> SetAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
     {
         if (!TryKey(context, out var key, out var error))
         {
@@ -114,7 +114,7 @@ internal static class RootKvApi
         return PreEncodedJsonResult.MessageOk;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> DeleteAsync(HttpContext context, NamespaceCalls grains)
     {
         if (!TryKey(context, out var key, out var error))
         {

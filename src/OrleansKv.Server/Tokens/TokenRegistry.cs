@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
 using OrleansKv.Server.Auth;
 
 namespace OrleansKv.Server.Tokens;

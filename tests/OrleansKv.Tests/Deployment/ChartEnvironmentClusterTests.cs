@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansKv.TestingHost;
 using OrleansKv.Tests.ProcessTests;
 using Xunit.Abstractions;
+
+using OrleansKv.Tests.Infrastructure;
 
 namespace OrleansKv.Tests.Deployment;
 

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Sqlite;
-using OrleansKv.Runtime;
-using OrleansKv.Runtime.Activations;
+using OrleansKv.Server.Namespaces;
 using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Storage;
 
@@ -208,9 +208,7 @@ public sealed class NamespaceGrainTests
             Assert.Equal($"v{i}", Encoding.UTF8.GetString((await ns.GetAsync($"k{i}"))!.Value));
         }
 
-        var catalog = silo.Services.GetRequiredService<Catalog>();
-        Assert.True(catalog.TryGetValid(new GrainId(NamespaceGrainSiloExtensions.GrainTypeName, name), out var activation));
-        Assert.InRange(((NamespaceGrain)activation.Instance!).CachedEntries, 1, 64);
+        Assert.InRange((await ns.GetStatsAsync()).CachedEntries, 1, 64);
     }
 
     [Fact]
@@ -227,12 +225,16 @@ public sealed class NamespaceGrainTests
         var newer = new StoredEntry("k", Bytes("newer"), null, SHA256.HashData(Bytes("newer")), claim.Revision + 1, 0, 0, null);
         Assert.Equal(CommitStatus.Committed, (await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None)).Status);
 
-        // The stale activation still believes version `seen` is current; its commit is fenced, it retires,
-        // and the call is retried on a fresh activation, which sees the newer write and refuses.
-        var result = await ns.SetAsync(new SetCommand("k", Bytes("stale"), IfMatch: seen.Version));
+        // The stale activation still believes version `seen` is current; its commit is fenced and it retires,
+        // telling the caller nothing was applied. Called again (as the front end does), a fresh activation sees
+        // the newer write and refuses.
+        var stale = new SetCommand("k", Bytes("stale"), IfMatch: seen.Version);
+        await Assert.ThrowsAsync<NamespaceMovedException>(async () => await ns.SetAsync(stale));
+        var calls = new NamespaceCalls(silo.Grains, TimeProvider.System, NullLogger<NamespaceCalls>.Instance);
+        var result = await calls.SetAsync(name, stale, CancellationToken.None);
 
         Assert.Equal(KvStatus.PreconditionFailed, result.Status);
-        Assert.Equal("newer", Encoding.UTF8.GetString((await ns.GetAsync("k"))!.Value));
+        Assert.Equal("newer", Encoding.UTF8.GetString((await calls.GetAsync(name, "k", CancellationToken.None))!.Value));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class NamespaceNativeExpiryTests(RedisServerFixture redis) : IClas
     {
         // The grain's clock stands still, so only Redis (on its own clock, no grace) gets rid of the entry.
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await TestSilo.StartAsync(time, configureServices: services =>
+        await using var silo = await TestSilo.StartAsync(time, configureNamespaces: o => o.MaxSweepInterval = TimeSpan.FromMilliseconds(100), configureServices: services =>
         {
             services.RemoveAll<INamespaceStore>();
             services.AddRedisNamespaceStore(o =>

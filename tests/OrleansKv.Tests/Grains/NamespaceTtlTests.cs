@@ -1,8 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Grains;
-using OrleansKv.Runtime;
-using OrleansKv.Runtime.Activations;
 using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Storage;
 
@@ -41,7 +39,7 @@ public sealed class NamespaceTtlTests
     public async Task ActiveNamespaceSweepsExpiredKeysWithItsTimer()
     {
         var time = new ManualTimeProvider();
-        await using var silo = await TestSilo.StartAsync(time);
+        await using var silo = await TestSilo.StartAsync(time, configureNamespaces: o => o.MaxSweepInterval = TimeSpan.FromMilliseconds(100));
         var name = NewNs();
         var ns = silo.Namespace(name);
         await ns.BatchAsync([.. Enumerable.Range(0, 50).Select(i => new BatchOperation(BatchOpKind.Put, $"k{i}", Bytes("v"), Ttl: TimeSpan.FromSeconds(30)))]);
@@ -66,17 +64,14 @@ public sealed class NamespaceTtlTests
 
         // Idle for 11 minutes: the activation is collected while the key is still live.
         time.Advance(TimeSpan.FromMinutes(11));
-        var catalog = silo.Services.GetRequiredService<Catalog>();
-        catalog.CollectIdle();
-        var id = new GrainId(NamespaceGrainSiloExtensions.GrainTypeName, name);
-        Assert.True(await TestSilo.EventuallyAsync(() => Task.FromResult(!catalog.TryGetValid(id, out _))));
+        await silo.CollectIdleAsync();
+        Assert.True(await TestSilo.EventuallyAsync(async () => !await silo.IsActiveAsync(name)));
         Assert.NotNull(await silo.Store.ReadAsync(name, "k", CancellationToken.None));
-        var reminder = await silo.Services.GetRequiredService<IReminderTable>().ReadAsync(id, NamespaceGrain.TtlReminderName, CancellationToken.None);
+        var reminder = await silo.Services.GetRequiredService<IReminderTable>().ReadRow(TestSilo.NamespaceId(name), NamespaceGrain.TtlReminderName);
         Assert.NotNull(reminder);
 
-        // Nobody calls the namespace; at the expiry the reminder activates it and it sweeps.
+        // Nobody calls the namespace; at the expiry its periodic reminder activates it and it sweeps.
         time.Advance(TimeSpan.FromMinutes(10));
-        await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync(CancellationToken.None);
 
         Assert.True(await TestSilo.EventuallyAsync(async () => await silo.Store.ReadAsync(name, "k", CancellationToken.None) is null));
     }
@@ -96,7 +91,6 @@ public sealed class NamespaceTtlTests
         var later = new ManualTimeProvider(start.AddMinutes(1));
         await using (var silo = await TestSilo.StartAsync(later, data.Path))
         {
-            await silo.Services.GetRequiredService<ReminderService>().PollOnceAsync(CancellationToken.None);
             Assert.True(await TestSilo.EventuallyAsync(async () => await silo.Store.ReadAsync(name, "k", CancellationToken.None) is null));
             Assert.Null(await silo.Namespace(name).GetAsync("k"));
             Assert.NotNull(await silo.Namespace(name).GetAsync("stays"));

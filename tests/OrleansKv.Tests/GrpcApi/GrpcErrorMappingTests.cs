@@ -3,7 +3,7 @@ using OrleansKv.Client;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Sqlite;
 using OrleansKv.Grpc;
-using OrleansKv.Runtime;
+using OrleansKv.Grains;
 using OrleansKv.Server.Grpc;
 
 namespace OrleansKv.Tests.GrpcApi;
@@ -15,11 +15,10 @@ public sealed class GrpcErrorMappingTests
     public static TheoryData<Exception, StatusCode?> Exceptions => new()
     {
         { new NamespaceStoreException("disk gone"), StatusCode.Unavailable },
-        { new RemoteGrainException("OrleansKv.Grains.Storage.NamespaceStoreException", "redis gone"), StatusCode.Unavailable },
-        { new SiloUnavailableException(new SiloAddress("127.0.0.1", 11111, 1)), StatusCode.Unavailable },
+        { new NamespaceMovedException(), StatusCode.Unavailable },
+        { new SiloUnavailableException(), StatusCode.Unavailable },
         { new TimeoutException(), StatusCode.Unavailable },
         { new ArgumentException("The key is empty.", "key"), StatusCode.InvalidArgument },
-        { new RemoteGrainException("System.ArgumentException", "bad key"), StatusCode.InvalidArgument },
         { new OperationCanceledException(), null },
         { new InvalidOperationException("bug"), null },
     };

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using OrleansKv.Server.Hosting;
-using OrleansKv.TestingHost;
 using OrleansKv.Tests.Storage;
 
 namespace OrleansKv.Tests.Infrastructure;

@@ -7,7 +7,7 @@ public sealed class RedisServerTests
     [Fact]
     public async Task FixtureStartsARealServerAndRestartsItOnTheSamePort()
     {
-        await using var redis = await RedisServer.StartAsync(persistent: true);
+        await using var redis = await RedisServerProcess.StartAsync(persistent: true);
         using (var client = new TcpClient())
         {
             await client.ConnectAsync("127.0.0.1", redis.Port);

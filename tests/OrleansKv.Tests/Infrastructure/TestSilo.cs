@@ -1,15 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Sqlite;
-using OrleansKv.Runtime;
+using OrleansKv.Providers.Sqlite;
 using OrleansKv.Tests.Storage;
 
 namespace OrleansKv.Tests.Infrastructure;
 
-/// <summary>One silo in-process on the embedded store, in a temp directory, for grain and runtime tests.</summary>
+/// <summary>
+/// One Orleans silo in-process (localhost clustering on a free port) with namespace grains on the embedded store in a
+/// temp directory, for grain tests. <paramref name="time"/>, when given, is the grains' clock (expiry and leases);
+/// Orleans' own timers and reminders keep real time, so tests that move the clock set short sweep periods.
+/// </summary>
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -32,10 +37,12 @@ internal sealed class TestSilo : IAsyncDisposable
 
     public INamespaceGrain Namespace(string name) => Grains.GetGrain<INamespaceGrain>(name);
 
+    public static GrainId NamespaceId(string name) => GrainId.Create(NamespaceGrainSiloExtensions.GrainTypeName, name);
+
     public static async Task<TestSilo> StartAsync(
         TimeProvider? time = null,
         string? dataDirectory = null,
-        Action<SiloBuilder>? configureSilo = null,
+        Action<ISiloBuilder>? configureSilo = null,
         Action<IServiceCollection>? configureServices = null,
         Action<NamespaceGrainOptions>? configureNamespaces = null)
     {
@@ -44,27 +51,46 @@ internal sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (time is not null)
-        {
-            builder.Services.AddSingleton(time);
-        }
-
-        builder.Services.Configure<ReminderOptions>(o => o.PollPeriod = TimeSpan.FromMilliseconds(50));
         builder.Services.AddSqliteNamespaceStore(o =>
         {
             o.DataDirectory = directory;
             o.Durability = SqliteDurability.Relaxed;
         });
-        builder.Services.AddOrleansKvSilo(silo =>
+        builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(Path.Combine(directory, "reminders.db"));
-            silo.AddNamespaceGrains(configureNamespaces);
+            silo.UseLocalhostClustering(RedisServerProcess.FreePort(), gatewayPort: 0, serviceId: "test", clusterId: "test-" + Guid.NewGuid().ToString("N")[..8]);
+            silo.UseSqliteReminderService(o =>
+            {
+                o.DatabasePath = Path.Combine(directory, "orleans-reminders.db");
+                o.Synchronous = SqliteSynchronousMode.Normal;
+            });
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.AddNamespaceGrains(o =>
+            {
+                o.TtlReminderPeriod = TimeSpan.FromSeconds(1);
+                configureNamespaces?.Invoke(o);
+            });
+            if (time is not null)
+            {
+                silo.Services.AddKeyedSingleton(NamespaceGrainSiloExtensions.ClockKey, time);
+            }
+
             configureSilo?.Invoke(silo);
         });
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host, directory, owned);
+    }
+
+    /// <summary>Deactivates every idle activation now (Orleans' idle collection, on demand).</summary>
+    public Task CollectIdleAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+    /// <summary>Whether the namespace has an activation on this silo.</summary>
+    public async Task<bool> IsActiveAsync(string name)
+    {
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Any(s => s.GrainId == NamespaceId(name));
     }
 
     public async ValueTask DisposeAsync()

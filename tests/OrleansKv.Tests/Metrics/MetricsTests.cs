@@ -30,7 +30,7 @@ public sealed class MetricsTests
         Assert.Equal(5, Sample(families, "kv_request_duration_seconds_count", new() { ["protocol"] = "rest", ["route"] = "root_set", ["status"] = "200" }));
         Assert.Equal(1, Sample(families, "kv_errors_total", new() { ["protocol"] = "rest", ["code"] = "not_found" }));
         Assert.Equal(1, Sample(families, "kv_cluster_size", []));
-        Assert.True(Sample(families, "kv_grain_activations", []) >= 1);
+        Assert.True(Sample(families, "kv_namespaces_active", []) >= 1);
         Assert.True(Sample(families, "kv_group_commit_batch_size_count", []) >= 1);
         Assert.True(Sample(families, "process_working_set_bytes", []) > 0);
         Assert.True(Sample(families, "dotnet_gc_collections_total", new() { ["generation"] = "gen0" }) >= 0);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Hosting;
 using OrleansKv.Providers.Sqlite;
-using OrleansKv.TestingHost;
+using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Storage;
 
 namespace OrleansKv.Tests.OrleansProviders;

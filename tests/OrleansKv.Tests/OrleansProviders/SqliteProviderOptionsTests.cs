@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using OrleansKv.Providers.Sqlite;
-using OrleansKv.TestingHost;
+using OrleansKv.Tests.Infrastructure;
 
 namespace OrleansKv.Tests.OrleansProviders;
 

@@ -1,4 +1,5 @@
-using OrleansKv.Grpc;
+using OrleansKv.Grains;
+using OrleansKv.Grains.Storage;
 using OrleansKv.Server.Hosting;
 
 namespace OrleansKv.Tests.Rest;
@@ -6,22 +7,31 @@ namespace OrleansKv.Tests.Rest;
 /// <summary>How failures that escape a REST handler map to the error contract.</summary>
 public sealed class ApiExceptionClassificationTests
 {
-    [Theory]
-    [InlineData(StatusCode.Unavailable)]
-    [InlineData(StatusCode.DeadlineExceeded)]
-    public void AForwardedCallTheOwningSiloDroppedIsUnavailableNotInternal(StatusCode status)
+    public static TheoryData<Exception> ClusterFailures => new()
     {
-        var (code, error, message) = ApiExceptionHandler.Classify(new RpcException(status, "Error starting gRPC call.", new IOException("Connection reset by peer")));
+        new SiloUnavailableException(),
+        new TimeoutException("Response did not arrive on time."),
+        new NamespaceMovedException(),
+        new NamespaceStoreException("redis gone"),
+    };
+
+    [Theory]
+    [MemberData(nameof(ClusterFailures))]
+    public void ACallTheClusterOrStorageCouldNotAnswerIsUnavailableNotInternal(Exception failure)
+    {
+        var (code, error, message) = ApiExceptionHandler.Classify(failure);
 
         Assert.Equal(503, code);
         Assert.Equal("unavailable", error);
         Assert.Contains("Retry", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("gRPC", message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AnyOtherSiloToSiloFailureStaysInternal()
+    public void AnyOtherFailureStaysInternalAndShowsNoInternals()
     {
-        Assert.Equal(500, ApiExceptionHandler.Classify(new RpcException(StatusCode.Internal, "boom")).Status);
+        var (code, _, message) = ApiExceptionHandler.Classify(new InvalidOperationException("secret detail"));
+
+        Assert.Equal(500, code);
+        Assert.DoesNotContain("secret", message, StringComparison.Ordinal);
     }
 }

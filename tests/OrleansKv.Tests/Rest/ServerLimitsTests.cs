@@ -14,7 +14,7 @@ public sealed class ServerLimitsTests
         (await client.PutAsync("/v1/kv/k", new StringContent("v"))).EnsureSuccessStatusCode();
 
         Assert.True(File.Exists(Path.Combine(server.DataDirectory, "orleans-kv.db")), "the store should live in the factory's DATA_DIR");
-        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "reminders.db")), "the reminders should live in the factory's DATA_DIR");
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "orleans-reminders.db")), "the reminders should live in the factory's DATA_DIR");
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using RedisServerProcess = OrleansKv.TestingHost.RedisServerProcess;
+
 using OrleansKv.Tests.Infrastructure;
 
 namespace OrleansKv.Tests.Storage.Redis;

@@ -25,7 +25,7 @@ public sealed partial class RedisNamespaceStoreTests
     [Fact]
     public async Task CommittedDataAndTheScriptsSurviveARedisRestart()
     {
-        await using var server = await RedisServer.StartAsync(persistent: true);
+        await using var server = await RedisServerProcess.StartAsync(persistent: true);
         await using var store = NewStore(server.ConnectionString);
         var session = await OpenOn(store);
         var ns = session.Ns;
@@ -53,7 +53,7 @@ public sealed partial class RedisNamespaceStoreTests
     [Fact]
     public async Task WhileRedisIsDownEveryOperationFailsWithANamespaceStoreExceptionAndThenRecovers()
     {
-        await using var server = await RedisServer.StartAsync(persistent: true);
+        await using var server = await RedisServerProcess.StartAsync(persistent: true);
         await using var store = NewStore(server.ConnectionString, o => o.OperationTimeout = TimeSpan.FromSeconds(3));
         var session = await OpenOn(store);
         await session.Put("k", "v");
@@ -87,7 +87,7 @@ public sealed partial class RedisNamespaceStoreTests
     [Fact]
     public async Task OperationThatRedisDoesNotAnswerInTimeFailsAndACommitsOutcomeIsUnknown()
     {
-        await using var server = await RedisServer.StartAsync();
+        await using var server = await RedisServerProcess.StartAsync();
         await using var store = NewStore(server.ConnectionString, o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
         using var admin = await RedisServerFixture.ConnectAdminAsync(server);
         var session = await OpenOn(store);

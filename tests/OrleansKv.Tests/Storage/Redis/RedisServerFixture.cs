@@ -1,4 +1,3 @@
-using OrleansKv.TestingHost;
 using OrleansKv.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -17,7 +16,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await RedisServer.StartAsync();
+        _server = await RedisServerProcess.StartAsync();
         _admin = await ConnectAdminAsync(_server);
     }
 

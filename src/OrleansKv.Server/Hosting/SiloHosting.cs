@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Sockets;
+using Orleans.Configuration;
+using OrleansKv.Grains;
+using OrleansKv.Grains.Storage.Redis;
+using OrleansKv.Grains.Storage.Sqlite;
+using OrleansKv.Providers.Sqlite;
+using OrleansKv.Server.Configuration;
+using StackExchange.Redis;
+
+namespace OrleansKv.Server.Hosting;
+
+/// <summary>
+/// The Orleans silo co-hosted in the server process: embedded (one silo on loopback, SQLite) or cluster (Redis for
+/// membership, the grain directory, reminders and the namespace store).
+/// </summary>
+internal static class SiloHosting
+{
+    public static WebApplicationBuilder AddOrleansKvSilo(this WebApplicationBuilder builder, ServerOptions options)
+    {
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ClusterId;
+            });
+            var reminderPeriod = TimeSpan.FromSeconds(options.TtlReminderPeriodSeconds);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
+            silo.AddNamespaceGrains(o =>
+            {
+                o.MaxValueBytes = options.MaxValueBytes;
+                o.TtlReminderPeriod = reminderPeriod;
+                if (options.IsClustered)
+                {
+                    o.OwnershipLease = TimeSpan.FromMilliseconds(options.OwnershipLeaseMs);
+                    o.MaxActivationLifetime = TimeSpan.FromMinutes(options.DirectoryEntryExpiryMinutes) / 2;
+                }
+            });
+            if (options.IsClustered)
+            {
+                if (!RedisUrl.TryNormalize(options.RedisUrl, out var configuration, out var problem))
+                {
+                    throw new InvalidConfigurationException(problem!);
+                }
+
+                silo.ConfigureEndpoints(ResolveAdvertisedAddress(options.AdvertisedHost), options.SiloPort ?? 11111, gatewayPort: 0, listenOnAnyHostAddress: options.BindAddress == "0.0.0.0");
+                silo.UseRedisCluster(configuration, options);
+            }
+            else
+            {
+                silo.UseEmbedded(options);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>One silo, no server: development clustering on loopback, no gateway, the SQLite store and SQLite
+    /// reminders beside it, so TTL reminders survive a restart.</summary>
+    private static void UseEmbedded(this ISiloBuilder silo, ServerOptions options)
+    {
+        silo.UseLocalhostClustering(options.SiloPort ?? FreeLoopbackPort(), gatewayPort: 0, serviceId: options.ClusterId, clusterId: options.ClusterId);
+        silo.UseSqliteReminderService(o =>
+        {
+            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-reminders.db");
+            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+        });
+        silo.Services.AddSqliteNamespaceStore(o =>
+        {
+            o.DataDirectory = options.DataDirectory;
+            o.Durability = options.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
+        });
+    }
+
+    /// <summary>
+    /// Cluster mode on the Redis at <paramref name="configuration"/> (a StackExchange.Redis configuration string):
+    /// membership, the grain directory, reminders and the namespace store. Orleans' providers share one connection; the
+    /// namespace store has its own, so a burst of data traffic never queues a membership heartbeat behind it. The
+    /// silo's endpoints are configured by the caller (the server from its settings, the test cluster by itself).
+    /// </summary>
+    internal static void UseRedisCluster(this ISiloBuilder silo, string configuration, ServerOptions options)
+    {
+        var cluster = new SharedRedisConnection(configuration);
+        silo.Services.AddSingleton(cluster);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
+            o.MaxProbeTimeout = TimeSpan.FromMilliseconds(options.MaxProbeTimeoutMs);
+            o.NumMissedProbesLimit = options.MissedProbesLimit;
+        });
+        silo.UseRedisClustering(o =>
+        {
+            o.ConfigurationOptions = cluster.Options;
+            o.CreateMultiplexer = _ => cluster.GetAsync();
+        });
+        silo.UseRedisGrainDirectoryAsDefault(o =>
+        {
+            o.ConfigurationOptions = cluster.Options;
+            o.CreateMultiplexer = _ => cluster.GetAsync();
+            o.EntryExpiry = TimeSpan.FromMinutes(options.DirectoryEntryExpiryMinutes);
+        });
+        silo.UseRedisReminderService(o =>
+        {
+            o.ConfigurationOptions = cluster.Options;
+            o.CreateMultiplexer = _ => cluster.GetAsync();
+        });
+        silo.Services.AddRedisNamespaceStore(o => o.ConfigurationString = configuration);
+    }
+
+    private static IPAddress ResolveAdvertisedAddress(string host) =>
+        IPAddress.TryParse(host, out var address)
+            ? address
+            : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new InvalidConfigurationException($"ADVERTISED_HOST '{host}' does not resolve to an IPv4 address.");
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The one Redis connection Orleans' cluster providers share in a silo; connected on first use, closed with the host.</summary>
+internal sealed class SharedRedisConnection(string configuration) : IAsyncDisposable
+{
+    private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer = new(() => ConnectionMultiplexer.ConnectAsync(configuration));
+
+    public ConfigurationOptions Options { get; } = ConfigurationOptions.Parse(configuration);
+
+    public async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> GetAsync() => (await _multiplexer.Value.ConfigureAwait(false), true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        {
+            await _multiplexer.Value.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

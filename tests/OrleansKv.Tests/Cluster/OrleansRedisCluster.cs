@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.TestingHost;
+using OrleansKv.Grains;
+using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Hosting;
+using OrleansKv.Tests.Infrastructure;
+
+namespace OrleansKv.Tests.Cluster;
+
+/// <summary>
+/// Orleans' classic <see cref="TestCluster"/> on a real redis-server of its own: every silo clusters, keeps its grain
+/// directory and reminders and stores its namespaces in Redis exactly as the server does
+/// (<see cref="SiloHosting.UseRedisCluster"/>), and the cluster client finds the silos through Redis too. Each
+/// cluster has a fresh cluster id, so tests stay independent.
+/// </summary>
+internal sealed class OrleansRedisCluster : IAsyncDisposable
+{
+    private const string RedisKey = "OrleansKvTests:Redis";
+
+    private OrleansRedisCluster(RedisServerProcess redis, TestCluster cluster)
+    {
+        Redis = redis;
+        Cluster = cluster;
+    }
+
+    public RedisServerProcess Redis { get; }
+
+    public TestCluster Cluster { get; }
+
+    public IGrainFactory Client => Cluster.GrainFactory;
+
+    public static async Task<OrleansRedisCluster> StartAsync(short silos, bool persistentRedis = false)
+    {
+        var redis = await RedisServerProcess.StartAsync(persistentRedis);
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ClusterId = "kv-" + Guid.NewGuid().ToString("N")[..8];
+        builder.Options.ServiceId = builder.Options.ClusterId;
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = redis.ConnectionString }));
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            await redis.DisposeAsync();
+            throw;
+        }
+
+        return new OrleansRedisCluster(redis, cluster);
+    }
+
+    /// <summary>The grain factory of one silo: calls made there start from that silo.</summary>
+    public IGrainFactory GrainsOf(SiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider ServicesOf(SiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var redis = siloBuilder.Configuration[RedisKey]!;
+            var options = new ServerOptions { RedisUrl = redis };
+            siloBuilder.AddNamespaceGrains(o => o.OwnershipLease = TimeSpan.FromMilliseconds(options.OwnershipLeaseMs));
+            siloBuilder.UseRedisCluster(redis + ",abortConnect=false", options);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseRedisClustering(configuration[RedisKey]! + ",abortConnect=false");
+    }
+}
