@@ -22,7 +22,6 @@ namespace OrleansKv.Server;
 [JsonSerializable(typeof(IssueTokenRequest))]
 [JsonSerializable(typeof(IssuedTokenResponse))]
 [JsonSerializable(typeof(TokenListResponse))]
-[JsonSerializable(typeof(TokenRecord))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext
 {

@@ -76,7 +76,7 @@ internal sealed class CredentialValidator
             }
 
             // The one choke point for every credential: a namespace claim that is not a user namespace name
-            // (e.g. the token registry's "_system") must never reach a grain.
+            // (a path, an empty or reserved name) must never reach a grain.
             var jwtResult = await _jwt.ValidateAsync(credential, cancellationToken);
             return jwtResult.Principal is { Namespace: { } ns } && !KeyRules.IsValidNamespace(ns)
                 ? CredentialResult.Fail("The JWT's namespace claim is not a valid namespace name.")

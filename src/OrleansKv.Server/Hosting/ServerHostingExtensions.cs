@@ -68,6 +68,7 @@ public static class ServerHostingExtensions
         services.AddSingleton<SiloState>();
         services.AddSingleton<NamespaceCalls>();
         services.AddSingleton<TokenRegistry>();
+        services.AddHostedService<TokenRevocations>();
         services.AddSingleton<CredentialValidator>();
         services.AddKvJwt(options);
         services.AddKvGrpc(options);

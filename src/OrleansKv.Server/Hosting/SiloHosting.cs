@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage.Redis;
 using OrleansKv.Grains.Storage.Sqlite;
+using OrleansKv.Grains.Tokens;
 using OrleansKv.Providers.Sqlite;
 using OrleansKv.Server.Configuration;
 using StackExchange.Redis;
@@ -55,14 +56,19 @@ internal static class SiloHosting
         return builder;
     }
 
-    /// <summary>One silo, no server: development clustering on loopback, no gateway, the SQLite store and SQLite
-    /// reminders beside it, so TTL reminders survive a restart.</summary>
+    /// <summary>One silo, no server: development clustering on loopback, no gateway, the SQLite store, and SQLite
+    /// reminders and grain storage (tokens) beside it, so both survive a restart.</summary>
     private static void UseEmbedded(this ISiloBuilder silo, ServerOptions options)
     {
         silo.UseLocalhostClustering(options.SiloPort ?? FreeLoopbackPort(), gatewayPort: 0, serviceId: options.ClusterId, clusterId: options.ClusterId);
         silo.UseSqliteReminderService(o =>
         {
             o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-reminders.db");
+            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+        });
+        silo.AddSqliteGrainStorage(TokenGrain.StorageName, o =>
+        {
+            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-grains.db");
             o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
         });
         silo.Services.AddSqliteNamespaceStore(o =>
@@ -100,6 +106,11 @@ internal static class SiloHosting
             o.EntryExpiry = TimeSpan.FromMinutes(options.DirectoryEntryExpiryMinutes);
         });
         silo.UseRedisReminderService(o =>
+        {
+            o.ConfigurationOptions = cluster.Options;
+            o.CreateMultiplexer = _ => cluster.GetAsync();
+        });
+        silo.AddRedisGrainStorage(TokenGrain.StorageName, o =>
         {
             o.ConfigurationOptions = cluster.Options;
             o.CreateMultiplexer = _ => cluster.GetAsync();

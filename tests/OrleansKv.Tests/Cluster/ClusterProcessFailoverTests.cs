@@ -43,7 +43,7 @@ public sealed class ClusterProcessFailoverTests(ITestOutputHelper output)
                 }));
             }
 
-            await WaitForClusterSizeAsync(silos, 3);
+            await ProcessCluster.WaitForClusterSizeAsync(silos, 3);
             var alive = new bool[] { true, true, true };
             var acknowledged = new ConcurrentDictionary<string, int>();
             var attempted = new ConcurrentDictionary<string, int>();
@@ -111,7 +111,7 @@ public sealed class ClusterProcessFailoverTests(ITestOutputHelper output)
             await Task.Delay(1000);
             await stop.CancelAsync();
             await Task.WhenAll(load);
-            await WaitForClusterSizeAsync(silos.Take(2).ToList(), 2);
+            await ProcessCluster.WaitForClusterSizeAsync(silos.Take(2).ToList(), 2);
             var declaredDead = clock.Elapsed;
 
             // Every acknowledged write reads back (or a later attempted write of the same key replaced it).
@@ -140,32 +140,6 @@ public sealed class ClusterProcessFailoverTests(ITestOutputHelper output)
             foreach (var silo in silos)
             {
                 await silo.DisposeAsync();
-            }
-        }
-    }
-
-    private static async Task WaitForClusterSizeAsync(IReadOnlyList<ServerProcess> silos, int size)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var silo in silos)
-        {
-            using var client = silo.CreateClient();
-            while (true)
-            {
-                try
-                {
-                    var health = await client.GetFromJsonAsync<JsonElement>("/readyz");
-                    if (health.GetProperty("cluster_size").GetInt32() == size)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"the cluster did not settle on {size} silos");
-                await Task.Delay(100);
             }
         }
     }
