@@ -150,7 +150,7 @@ internal sealed class GroupCommit
             }
             catch (Exception ex)
             {
-                Stop(batch, ex is NamespaceStoreException ? ex : new NamespaceStoreException("The namespace store failed to commit; the outcome is unknown.", ex));
+                Stop(batch, ex is NamespaceStoreException ? ex : new NamespaceStoreException($"The namespace store failed to commit; the outcome is unknown. {ex.GetType().Name}: {ex.Message}"));
                 return;
             }
 

@@ -13,18 +13,26 @@ namespace OrleansKv.Tests.Linearizability;
 /// </summary>
 internal sealed class RecordingKvClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient[] _servers;
     private readonly HistoryRecorder _recorder;
     private readonly TimeSpan _timeout;
+    private int _current;
 
-    public RecordingKvClient(int id, Uri baseAddress, string token, HistoryRecorder recorder, TimeSpan timeout)
+    /// <summary>A client of <paramref name="servers"/>, starting at the one its id picks. When a server does not answer
+    /// (refused, reset, timed out) the client moves on to the next, as clients behind a load balancer do.</summary>
+    public RecordingKvClient(int id, IReadOnlyList<Uri> servers, string token, HistoryRecorder recorder, TimeSpan timeout)
     {
         Id = id;
         _recorder = recorder;
         _timeout = timeout;
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _current = id % servers.Count;
+        _servers = [.. servers.Select(address =>
+        {
+            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+            var http = new HttpClient(handler) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return http;
+        })];
     }
 
     public int Id { get; }
@@ -110,7 +118,13 @@ internal sealed class RecordingKvClient : IDisposable
         () => new HttpRequestMessage(HttpMethod.Delete, Root(key)),
         response => Task.FromResult(response.StatusCode == HttpStatusCode.OK ? Outcome.Deleted(existed: null) : null));
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var server in _servers)
+        {
+            server.Dispose();
+        }
+    }
 
     private static string V1(string key) => "/v1/kv/" + Uri.EscapeDataString(key);
 
@@ -125,16 +139,18 @@ internal sealed class RecordingKvClient : IDisposable
         Outcome outcome;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+            using var response = await _servers[_current].SendAsync(request, HttpCompletionOption.ResponseContentRead, cts.Token);
             outcome = await read(response) ?? Classify(response, await response.Content.ReadAsStringAsync(cts.Token));
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             outcome = Outcome.Unknown($"no answer within {_timeout.TotalSeconds:0} s");
+            _current = (_current + 1) % _servers.Length;
         }
         catch (HttpRequestException ex)
         {
             outcome = Outcome.Unknown(ex.HttpRequestError.ToString());
+            _current = (_current + 1) % _servers.Length;
         }
 
         return _recorder.Record(Id, key, kind, value, ifMatch, invoke, _recorder.Now(), outcome, route);
@@ -143,7 +159,8 @@ internal sealed class RecordingKvClient : IDisposable
     private Outcome Classify(HttpResponseMessage response, string body)
     {
         var status = (int)response.StatusCode;
-        if (status is < 500 and not 429)
+        // 503 (and a timeout) mean "outcome unknown"; anything else, a 500 included, is outside the contract.
+        if (status is (< 500 and not 429) or 500)
         {
             lock (Unexpected)
             {

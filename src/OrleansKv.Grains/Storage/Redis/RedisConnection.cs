@@ -102,7 +102,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         catch (Exception ex)
         {
             LogConnectFailed(_logger, ex);
-            throw new NamespaceStoreException($"The Redis store could not connect: {ex.GetType().Name}: {ex.Message}", ex);
+            throw new NamespaceStoreException($"The Redis store could not connect: {ex.GetType().Name}: {ex.Message}");
         }
 
         var database = multiplexer.GetDatabase(_options.Database ?? -1);

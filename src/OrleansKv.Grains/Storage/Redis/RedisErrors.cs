@@ -14,14 +14,14 @@ internal static class RedisErrors
     {
         NamespaceStoreException already => already,
         RedisConnectionException connection => new NamespaceStoreException(
-            $"The Redis store could not {operation}: no usable connection to Redis ({connection.FailureType}). {connection.Message}", connection),
+            $"The Redis store could not {operation}: no usable connection to Redis ({connection.FailureType}). {connection.Message}"),
         RedisTimeoutException redisTimeout => new NamespaceStoreException(
-            $"The Redis store could not {operation}: Redis did not answer in time; the outcome is unknown. {redisTimeout.Message}", redisTimeout),
-        TimeoutException timeoutException => new NamespaceStoreException(
-            $"The Redis store could not {operation}: Redis did not answer within {timeout.TotalMilliseconds:0} ms; the outcome is unknown.", timeoutException),
+            $"The Redis store could not {operation}: Redis did not answer in time; the outcome is unknown. {redisTimeout.Message}"),
+        TimeoutException => new NamespaceStoreException(
+            $"The Redis store could not {operation}: Redis did not answer within {timeout.TotalMilliseconds:0} ms; the outcome is unknown."),
         RedisServerException server => new NamespaceStoreException(
-            $"The Redis store could not {operation}: Redis replied with an error: {server.Message}", server),
+            $"The Redis store could not {operation}: Redis replied with an error: {server.Message}"),
         _ => new NamespaceStoreException(
-            $"The Redis store could not {operation}: {exception.GetType().Name}: {exception.Message}", exception),
+            $"The Redis store could not {operation}: {exception.GetType().Name}: {exception.Message}"),
     };
 }

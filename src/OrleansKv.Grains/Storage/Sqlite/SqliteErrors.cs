@@ -11,9 +11,9 @@ internal static class SqliteErrors
     {
         NamespaceStoreException already => already,
         SqliteException sqlite => new NamespaceStoreException(
-            $"The embedded store could not {operation}: {Describe(sqlite.SqliteErrorCode)}. {sqlite.Message}", sqlite),
+            $"The embedded store could not {operation}: {Describe(sqlite.SqliteErrorCode)}. {sqlite.Message}"),
         _ => new NamespaceStoreException(
-            $"The embedded store could not {operation}: {exception.GetType().Name}: {exception.Message}", exception),
+            $"The embedded store could not {operation}: {exception.GetType().Name}: {exception.Message}"),
     };
 
     private static string Describe(int errorCode) => (errorCode & 0xFF) switch
