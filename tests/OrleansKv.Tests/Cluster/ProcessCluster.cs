@@ -12,11 +12,17 @@ namespace OrleansKv.Tests.Cluster;
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
-    private ProcessCluster(RedisServerProcess redis, List<ServerProcess> silos)
+    private ProcessCluster(RedisServerProcess redis, List<ServerProcess> silos, string clusterId, Dictionary<ServerProcess, int> siloPorts)
     {
         Redis = redis;
         Silos = silos;
+        ClusterId = clusterId;
+        _siloPorts = siloPorts;
     }
+
+    private readonly Dictionary<ServerProcess, int> _siloPorts;
+
+    public string ClusterId { get; }
 
     public RedisServerProcess Redis { get; }
 
@@ -29,16 +35,18 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var redis = await RedisServerProcess.StartAsync(persistentRedis);
         var clusterId = "proc-" + Guid.NewGuid().ToString("N")[..8];
         var silos = new List<ServerProcess>();
-        var cluster = new ProcessCluster(redis, silos);
+        var siloPorts = new Dictionary<ServerProcess, int>();
+        var cluster = new ProcessCluster(redis, silos, clusterId, siloPorts);
         try
         {
             for (var i = 0; i < count; i++)
             {
+                var siloPort = ServerProcess.FreePort();
                 var settings = new Dictionary<string, string>
                 {
                     ["REDIS_URL"] = redis.ConnectionString,
                     ["CLUSTER_ID"] = clusterId,
-                    ["SILO_PORT"] = ServerProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["SILO_PORT"] = siloPort.ToString(CultureInfo.InvariantCulture),
                     ["ADVERTISED_HOST"] = "127.0.0.1",
                     ["LOG_LEVEL"] = "Warning",
                 };
@@ -47,7 +55,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
                     settings[name] = value;
                 }
 
-                silos.Add(await ServerProcess.StartAsync(settings));
+                var silo = await ServerProcess.StartAsync(settings);
+                silos.Add(silo);
+                siloPorts[silo] = siloPort;
             }
 
             await WaitForClusterSizeAsync(silos, count);
@@ -86,6 +96,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>The silo whose activation of namespace <paramref name="ns"/> the Redis grain directory names, if any
+    /// (an entry is JSON with <c>"SiloAddress":"host:port@generation"</c>).</summary>
+    public async Task<ServerProcess?> OwnerOfAsync(string ns)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var entry = (string?)await redis.GetDatabase().StringGetAsync($"{ClusterId}/directory/ns/{ns}");
+        return entry is null ? null : Silos.FirstOrDefault(s => entry.Contains($":{_siloPorts[s]}@", StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,8 @@ using System.Text;
 namespace OrleansKv.Tests.Linearizability;
 
 /// <summary>How a recorded scenario runs.</summary>
-/// <param name="BaseAddresses">The servers (silos) to talk to; client i uses address i modulo their number.</param>
+/// <param name="BaseAddresses">The servers (silos) to talk to; client i starts at address i modulo their number and
+/// moves to the next one when a server stops answering.</param>
 /// <param name="Token">The bearer token: every client works in its namespace.</param>
 /// <param name="Keys">The keys the clients share.</param>
 internal sealed record ScenarioOptions(IReadOnlyList<Uri> BaseAddresses, string Token, IReadOnlyList<string> Keys)
@@ -54,7 +55,7 @@ internal static class LinearizabilityScenario
     {
         var recorder = new HistoryRecorder();
         var clients = Enumerable.Range(0, options.Clients)
-            .Select(i => new RecordingKvClient(i, options.BaseAddresses[i % options.BaseAddresses.Count], options.Token, recorder, options.RequestTimeout))
+            .Select(i => new RecordingKvClient(i, options.BaseAddresses, options.Token, recorder, options.RequestTimeout))
             .ToList();
         try
         {

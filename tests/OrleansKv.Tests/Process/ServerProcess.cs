@@ -19,6 +19,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public const string AdminToken = "process-admin-token-0123456789";
 
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -173,11 +175,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM without waiting.</summary>
-    public void SendSigterm()
+    public void SendSigterm() => Signal(SigTerm, "SIGTERM");
+
+    /// <summary>Freezes the process (SIGSTOP): it neither answers nor notices time passing until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => Signal(SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
     {
-        if (NativeMethods.Kill(ProcessId, SigTerm) != 0)
+        if (NativeMethods.Kill(ProcessId, signal) != 0)
         {
-            throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({name}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
