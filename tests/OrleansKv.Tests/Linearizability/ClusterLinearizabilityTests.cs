@@ -18,7 +18,7 @@ public sealed class ClusterLinearizabilityTests(ITestOutputHelper output)
 
     [Fact]
     public Task KillingTheOwningSiloMidRunKeepsEveryKeyLinearizable() =>
-        RunAsync(TimeSpan.FromSeconds(10), async (cluster, owner, _) =>
+        RunAsync(TimeSpan.FromSeconds(10), async (cluster, owner, _, _) =>
         {
             owner.Kill();
             output.WriteLine($"killed the owning silo (pid {owner.ProcessId})");
@@ -27,26 +27,32 @@ public sealed class ClusterLinearizabilityTests(ITestOutputHelper output)
 
     [Fact]
     public Task PausingTheOwningSiloPastFailureDetectionKeepsEveryKeyLinearizable() =>
-        RunAsync(TimeSpan.FromSeconds(14), async (cluster, owner, ct) =>
+        RunAsync(TimeSpan.FromSeconds(16), async (cluster, owner, control, ct) =>
         {
-            // Frozen for longer than failure detection takes to declare it dead, so the namespace moves; when it runs
-            // again it must not answer from its memory before it learns that (or dies of it).
+            // The owner is frozen for longer than failure detection takes to declare it dead, with no write in flight or
+            // queued for it: the clients only read until the namespace has moved, then write to the new owner. So when
+            // the frozen silo runs again nothing the store would fence is pending there, and only its ownership lease
+            // keeps it from answering from memory; a reader pinned to it asks it again the moment it runs.
+            control.ReadOnly = true;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             owner.Pause();
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(9), ct);
+            control.ReadOnly = false;
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
             owner.Resume();
-            output.WriteLine($"paused the owning silo for {clock.Elapsed.TotalSeconds:F1} s, then let it run");
-        });
+            output.WriteLine($"paused the owning silo for {clock.Elapsed.TotalSeconds:F1} s, writes resumed after 9 s, then let it run");
+        }, watchTheOwner: true);
 
     [Fact]
     public Task RestartingRedisMidRunKeepsEveryKeyLinearizable() =>
-        RunAsync(TimeSpan.FromSeconds(10), async (cluster, _, _) =>
+        RunAsync(TimeSpan.FromSeconds(10), async (cluster, _, _, _) =>
         {
             await cluster.Redis.RestartAsync(TimeSpan.FromSeconds(1));
             output.WriteLine("restarted redis-server after 1 s down");
         });
 
-    private async Task RunAsync(TimeSpan duration, Func<ProcessCluster, ServerProcess, CancellationToken, Task> fault)
+    private async Task RunAsync(TimeSpan duration, Func<ProcessCluster, ServerProcess, ScenarioControl, CancellationToken, Task> fault, bool watchTheOwner = false)
     {
         await using var cluster = await ProcessCluster.StartAsync(3, new Dictionary<string, string> { ["TOKEN"] = Token });
         var ns = TokenHashing.BootstrapNamespace(Token);
@@ -57,10 +63,13 @@ public sealed class ClusterLinearizabilityTests(ITestOutputHelper output)
 
         var owner = await cluster.OwnerOfAsync(ns) ?? throw new InvalidOperationException("the directory names no owner of the namespace");
         output.WriteLine($"namespace {ns} is active on silo {cluster.Silos.IndexOf(owner)} of 3");
+        var control = new ScenarioControl();
         var options = new ScenarioOptions([.. cluster.Silos.Select(s => s.BaseAddress)], Token, Keys)
         {
+            Control = control,
             Duration = duration,
-            FaultAtMidRun = ct => fault(cluster, owner, ct),
+            FaultAtMidRun = ct => fault(cluster, owner, control, ct),
+            PinnedReaders = watchTheOwner ? [owner.BaseAddress] : [],
         };
 
         var result = await LinearizabilityScenario.RunAsync(options);

@@ -25,7 +25,33 @@ internal sealed record ScenarioOptions(IReadOnlyList<Uri> BaseAddresses, string 
     /// <summary>Called once, half-way through <see cref="Duration"/>, while the load goes on (kill a silo, pause Redis...).</summary>
     public Func<CancellationToken, Task>? FaultAtMidRun { get; init; }
 
+    /// <summary>Lets the fault steer the load while it runs.</summary>
+    public ScenarioControl Control { get; init; } = new();
+
+    /// <summary>The load goes on at least this long after the fault returns, so what follows it is recorded too.</summary>
+    public TimeSpan AfterFault { get; init; } = TimeSpan.FromSeconds(3);
+
     public int Seed { get; init; } = Environment.TickCount;
+
+    /// <summary>
+    /// Servers each watched by one more client that only reads, and never moves to another server: the witness of a
+    /// server that wakes up (SIGCONT) and might answer from what it remembers.
+    /// </summary>
+    public IReadOnlyList<Uri> PinnedReaders { get; init; } = [];
+}
+
+/// <summary>Switches a fault can flip while the load runs.</summary>
+internal sealed class ScenarioControl
+{
+    private volatile bool _readOnly;
+
+    /// <summary>While set, the clients only read (the owning silo then has no write in flight, so nothing but its
+    /// ownership lease keeps it from answering from memory after a pause).</summary>
+    public bool ReadOnly
+    {
+        get => _readOnly;
+        set => _readOnly = value;
+    }
 }
 
 /// <summary>A recorded history, the checker's verdict on it, and what the load did.</summary>
@@ -57,33 +83,39 @@ internal static class LinearizabilityScenario
         var clients = Enumerable.Range(0, options.Clients)
             .Select(i => new RecordingKvClient(i, options.BaseAddresses, options.Token, recorder, options.RequestTimeout))
             .ToList();
+        var readers = options.PinnedReaders
+            .Select((address, i) => new RecordingKvClient(options.Clients + i, [address], options.Token, recorder, options.RequestTimeout))
+            .ToList();
         try
         {
             var clock = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
             var loops = clients.Select(c => Task.Run(() => LoopAsync(c, options, new Random(options.Seed + c.Id), stop.Token))).ToList();
+            var reading = readers.Select(r => Task.Run(() => ReadLoopAsync(r, options, new Random(options.Seed + r.Id), stop.Token))).ToList();
+            var until = options.Duration;
             if (options.FaultAtMidRun is { } fault)
             {
                 await Task.WhenAny(Task.Delay(options.Duration / 2), Task.WhenAll(loops));
                 await fault(stop.Token);
+                until = clock.Elapsed + options.AfterFault > until ? clock.Elapsed + options.AfterFault : until;
             }
 
             // Run for the duration and the operation count, whichever comes last, within a hard limit.
-            while ((clock.Elapsed < options.Duration || recorder.Count < options.MinOperations) && clock.Elapsed < options.Duration * 3 && !loops.Any(l => l.IsCompleted))
+            while ((clock.Elapsed < until || recorder.Count < options.MinOperations) && clock.Elapsed < until * 3 && !loops.Any(l => l.IsCompleted))
             {
                 await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(100)), Task.WhenAny(loops));
             }
 
             await stop.CancelAsync();
-            await Task.WhenAll(loops);
+            await Task.WhenAll(loops.Concat(reading));
             var history = recorder.Snapshot();
             var elapsed = clock.Elapsed;
             var verdict = LinearizabilityChecker.Check(history);
-            return new ScenarioResult(history, verdict, [.. clients.SelectMany(c => c.Unexpected)], elapsed);
+            return new ScenarioResult(history, verdict, [.. clients.Concat(readers).SelectMany(c => c.Unexpected)], elapsed);
         }
         finally
         {
-            foreach (var client in clients)
+            foreach (var client in clients.Concat(readers))
             {
                 client.Dispose();
             }
@@ -100,7 +132,7 @@ internal static class LinearizabilityScenario
             var key = options.Keys[random.Next(options.Keys.Count)];
             var value = string.Create(CultureInfo.InvariantCulture, $"c{client.Id}-{seq}");
             var etag = etags.GetValueOrDefault(key);
-            var op = random.Next(100) switch
+            var op = options.Control.ReadOnly ? await client.GetAsync(key) : random.Next(100) switch
             {
                 < 20 => await client.GetAsync(key),
                 < 30 => await client.GetRootAsync(key),
@@ -115,6 +147,14 @@ internal static class LinearizabilityScenario
                 _ => await client.DeleteAsync(key),
             };
             Learn(op, etags, absent);
+        }
+    }
+
+    private static async Task ReadLoopAsync(RecordingKvClient reader, ScenarioOptions options, Random random, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await reader.GetAsync(options.Keys[random.Next(options.Keys.Count)]);
         }
     }
 
