@@ -26,7 +26,12 @@ public sealed class EmbeddedServerLinearizabilityTests
         _output.WriteLine(summary);
 
         Assert.True(result.Unexpected.Count == 0, "answers outside the contract:\n" + string.Join("\n", result.Unexpected.Take(20)));
+        var serverOutput = server.Output[^Math.Min(server.Output.Length, 2000)..];
         Assert.True(result.History.Count >= options.MinOperations, $"only {result.History.Count} operations were recorded\n{summary}");
-        Assert.True(result.Verdict.IsLinearizable, summary + "\n" + server.Output[^Math.Min(server.Output.Length, 2000)..]);
+
+        // Nothing fails on purpose here: outcomes left unknown (timeouts, 5xx, lost connections) point at a problem.
+        var unknown = result.History.Count(o => o.IsUnknown);
+        Assert.True(unknown <= result.History.Count / 100, $"{unknown} outcomes unknown without a fault\n{summary}\n{serverOutput}");
+        Assert.True(result.Verdict.IsLinearizable, summary + "\n" + serverOutput);
     }
 }

@@ -64,6 +64,12 @@ internal sealed record ScenarioResult(IReadOnlyList<Operation> History, HistoryV
         text.Append(CultureInfo.InvariantCulture, $"{History.Count} operations in {Elapsed.TotalSeconds:F1} s\n");
         text.Append("per request: ").AppendJoin(", ", History.GroupBy(o => $"{o.Kind}({o.Route})").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}")).Append('\n');
         text.Append("per outcome: ").AppendJoin(", ", History.GroupBy(o => $"{o.Outcome.Kind} {o.Outcome.Status}").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}")).Append('\n');
+        var unknown = History.Where(o => o.IsUnknown).GroupBy(o => o.Outcome.Detail ?? "?").OrderByDescending(g => g.Count()).Take(5).ToList();
+        if (unknown.Count > 0)
+        {
+            text.Append("unknown outcomes: ").AppendJoin(", ", unknown.Select(g => $"{g.Key}={g.Count()}")).Append('\n');
+        }
+
         text.Append(Verdict);
         return text.ToString();
     }
