@@ -54,16 +54,8 @@ internal sealed class LinearizabilitySearch
     private readonly int[] _classOf;
     private readonly int[][] _classMembers;
     private readonly int[] _classNext;
-    private readonly ulong[] _zobrist;
-    private readonly ulong[] _definite;
-    private readonly int[] _wordCount;
-    private readonly ulong[] _unknown;
-    private readonly Dictionary<Configuration, List<ulong[]>> _seen = new(ConfigurationComparer.Instance);
+    private readonly ConfigurationMemo _memo;
     private readonly int _definiteCount;
-    private long _cacheWords;
-    private ulong _hash;
-    private int _lowWord;
-    private int _highWord = -1;
 
     /// <param name="ops">The operations in invocation order.</param>
     private LinearizabilitySearch(ModelOp[] ops, long[] invoke, long[] complete)
@@ -107,23 +99,7 @@ internal sealed class LinearizabilitySearch
             }
         }
 
-        var random = new Random(0x5eed);
-        _zobrist = [.. Enumerable.Range(0, ops.Length).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next() << 41))];
-        // Bits of unknown operations (and past the end) are set from the start: the memo keeps only the words between
-        // the first one not all set and the last one with a linearized operation, usually one or two.
-        _definite = new ulong[(ops.Length / 64) + 2];
-        _wordCount = new int[_definite.Length];
-        for (var i = 0; i < (_definite.Length - 1) * 64; i++)
-        {
-            if (i >= ops.Length || ops[i].Outcome == OutcomeKind.Unknown)
-            {
-                _definite[i >> 6] |= 1UL << (i & 63);
-            }
-        }
-
-        _definite[^1] = ulong.MaxValue - 1; // a sentinel word, never all set
-        AdvanceLowWord();
-        _unknown = new ulong[(unknowns + 63) / 64];
+        _memo = new ConfigurationMemo(_unknownIndex);
         _definiteCount = ops.Length - unknowns;
     }
 
@@ -166,7 +142,7 @@ internal sealed class LinearizabilitySearch
         var entry = _entries.First;
         while (remaining > 0)
         {
-            if (++steps > budget.MaxSteps || ((steps & 0xFFF) == 0 && clock.Elapsed > budget.MaxTime) || _cacheWords > maxCacheWords)
+            if (++steps > budget.MaxSteps || ((steps & 0xFFF) == 0 && clock.Elapsed > budget.MaxTime) || _memo.Words > maxCacheWords)
             {
                 return new SearchOutcome(SearchResult.Inconclusive, steps, frontier);
             }
@@ -229,95 +205,15 @@ internal sealed class LinearizabilitySearch
 
     private void Flip(int op)
     {
-        if (_unknownIndex[op] is var u and >= 0)
+        if (_unknownIndex[op] >= 0)
         {
             // Members of a class are linearized in order and undone in reverse, so the pending ones are a suffix.
-            var linearizing = (_unknown[u >> 6] & (1UL << (u & 63))) == 0;
-            _classNext[_classOf[op]] += linearizing ? 1 : -1;
-            _unknown[u >> 6] ^= 1UL << (u & 63);
+            var c = _classOf[op];
+            _classNext[c] += _classNext[c] < _classMembers[c].Length && _classMembers[c][_classNext[c]] == op ? 1 : -1;
         }
-        else
-        {
-            var word = op >> 6;
-            var linearizing = (_definite[word] & (1UL << (op & 63))) == 0;
-            _definite[word] ^= 1UL << (op & 63);
-            _hash ^= _zobrist[op];
-            if (linearizing)
-            {
-                _wordCount[word]++;
-                _highWord = Math.Max(_highWord, word);
-                AdvanceLowWord();
-            }
-            else
-            {
-                _wordCount[word]--;
-                _lowWord = Math.Min(_lowWord, word);
-                while (_highWord >= 0 && _wordCount[_highWord] == 0)
-                {
-                    _highWord--;
-                }
-            }
-        }
+
+        _memo.Flip(op);
     }
 
-    private void AdvanceLowWord()
-    {
-        while (_definite[_lowWord] == ulong.MaxValue)
-        {
-            _lowWord++;
-        }
-    }
-
-    /// <summary>Records the current configuration; false when it, or one that dominates it, was seen before.</summary>
-    private bool Visit(int state)
-    {
-        var tail = _highWord >= _lowWord ? new ArraySegment<ulong>(_definite, _lowWord, _highWord - _lowWord + 1) : ArraySegment<ulong>.Empty;
-        var probe = new Configuration(_lowWord, tail, state, _hash ^ ((ulong)(state + 3) * 0x9E3779B97F4A7C15UL));
-        if (_seen.TryGetValue(probe, out var unknownSets))
-        {
-            foreach (var seen in unknownSets)
-            {
-                if (IsSubset(seen, _unknown))
-                {
-                    return false;
-                }
-            }
-        }
-        else
-        {
-            unknownSets = [];
-            _seen.Add(probe with { Tail = new ArraySegment<ulong>([.. tail]) }, unknownSets);
-            _cacheWords += tail.Count + 10;
-        }
-
-        unknownSets.Add((ulong[])_unknown.Clone());
-        _cacheWords += _unknown.Length + 4;
-        return true;
-    }
-
-    private static bool IsSubset(ulong[] small, ulong[] large)
-    {
-        for (var i = 0; i < small.Length; i++)
-        {
-            if ((small[i] & ~large[i]) != 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The linearized definite operations (all up to word <see cref="LowWord"/>, then <see cref="Tail"/>) and the state.</summary>
-    private readonly record struct Configuration(int LowWord, ArraySegment<ulong> Tail, int State, ulong Hash);
-
-    private sealed class ConfigurationComparer : IEqualityComparer<Configuration>
-    {
-        public static readonly ConfigurationComparer Instance = new();
-
-        public bool Equals(Configuration x, Configuration y) =>
-            x.Hash == y.Hash && x.State == y.State && x.LowWord == y.LowWord && x.Tail.AsSpan().SequenceEqual(y.Tail);
-
-        public int GetHashCode(Configuration obj) => (int)(obj.Hash ^ (obj.Hash >> 32));
-    }
+    private bool Visit(int state) => _memo.Visit(state);
 }
