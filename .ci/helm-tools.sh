@@ -35,7 +35,7 @@ PY
   fi
 }
 
-ensure_helm() {
+_ensure_helm() {
   local dir="$TOOLS_DIR/helm-$HELM_VERSION"
   HELM="$dir/helm"
   if [[ ! -x "$HELM" || "$(sha256_of "$HELM")" != "$HELM_SHA256" ]]; then
@@ -65,7 +65,7 @@ ensure_helm() {
   [[ "$version" == "$HELM_VERSION" ]] || { log "unexpected helm version $version"; return 1; }
 }
 
-ensure_node_modules() {
+_ensure_node_modules() {
   local dir="$TOOLS_DIR/node-k8s"
   local stamp="$dir/.installed"
   KV_NODE_MODULES="$dir/node_modules"
@@ -81,6 +81,23 @@ ensure_node_modules() {
   (cd "$dir" && npm install --silent --no-audit --no-fund --no-package-lock --loglevel=error "${NODE_PACKAGES[@]}" >/dev/null)
   printf '%s' "${NODE_PACKAGES[*]}" > "$stamp"
 }
+
+# Two checks may start at once on a fresh clone (the test suite runs them in parallel): the first one
+# to take the lock installs, the other waits and then finds everything in place.
+with_tools_lock() {
+  mkdir -p "$TOOLS_DIR"
+  local fd status=0
+  exec {fd}>"$TOOLS_DIR/.lock"
+  flock "$fd"
+  "$@" || status=$?
+  flock -u "$fd"
+  exec {fd}>&-
+  return "$status"
+}
+
+ensure_helm() { with_tools_lock _ensure_helm; }
+
+ensure_node_modules() { with_tools_lock _ensure_node_modules; }
 
 cleanup_helm_home() {
   [[ -n "${HELM_TMP_HOME:-}" ]] && rm -rf "$HELM_TMP_HOME"
