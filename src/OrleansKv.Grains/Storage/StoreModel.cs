@@ -20,6 +20,11 @@ public sealed record StoredEntry(
     [property: Id(6)] long UpdatedAt,
     [property: Id(7)] long? ExpiresAt)
 {
+    /// <summary>How many keys of the namespace hold this same content (the entry's own key included), as of the
+    /// read; the content is stored once (content deduplication).</summary>
+    [Id(8)]
+    public long Refs { get; init; } = 1;
+
     /// <summary>True when the entry has a TTL that has passed at <paramref name="nowUnixMs"/>.</summary>
     public bool IsExpiredAt(long nowUnixMs) => ExpiresAt is { } e && e <= nowUnixMs;
 }
@@ -38,7 +43,14 @@ public readonly record struct ExpiredEntry(string Key, long Version, long Expire
 /// <param name="TotalBytes">Sum of UTF-8 key bytes plus value bytes over stored keys.</param>
 /// <param name="PreviousHolderActive">True when the epoch before this one was never released
 /// (<see cref="INamespaceStore.ReleaseAsync"/>): its activation may still be alive and answering from memory.</param>
-public readonly record struct NamespaceSnapshot(long Epoch, long Revision, long KeyCount, long TotalBytes, bool PreviousHolderActive = false);
+public readonly record struct NamespaceSnapshot(long Epoch, long Revision, long KeyCount, long TotalBytes, bool PreviousHolderActive = false)
+{
+    /// <summary>Distinct contents stored (each once, however many keys hold it).</summary>
+    public long Objects { get; init; }
+
+    /// <summary>Bytes the stored contents take, after compression.</summary>
+    public long StoredBytes { get; init; }
+}
 
 /// <summary>The kinds of mutation a commit applies.</summary>
 public enum MutationKind
@@ -71,6 +83,19 @@ public sealed record CommitBatch(long Epoch, long ExpectedRevision, long NewRevi
 /// namespace's counts right after the commit (the store keeps them in the same atomic step).</summary>
 public readonly record struct CommitResult(CommitStatus Status, long KeyCount, long TotalBytes)
 {
+    /// <summary>Distinct contents stored after the commit.</summary>
+    public long Objects { get; init; }
+
+    /// <summary>Bytes the stored contents take after the commit, after compression.</summary>
+    public long StoredBytes { get; init; }
+
+    /// <summary>Puts whose content the namespace already held, so no bytes were stored for them.</summary>
+    public long DedupHits { get; init; }
+
+    /// <summary>The reference count, after the commit, of every content the commit added or dropped a reference to
+    /// (0: the content is gone).</summary>
+    public IReadOnlyList<KeyValuePair<ContentHash, long>> ContentRefs { get; init; } = [];
+
     /// <summary>Nothing applied: the commit was fenced.</summary>
     public static CommitResult Fenced => new(CommitStatus.Fenced, 0, 0);
 }

@@ -59,6 +59,9 @@ public abstract partial class NamespaceStoreContractTests
 
         public long Revision { get; private set; } = revision;
 
+        /// <summary>Records a commit the test made itself.</summary>
+        public void Advance() => Revision++;
+
         /// <summary>The revision (and so the entry version) the next commit will write.</summary>
         public long NextRevision => Revision + 1;
 

@@ -78,13 +78,15 @@ public abstract partial class NamespaceStoreContractTests
             .AsTask().WaitAsync(CallTimeout);
         var empty = await Store.CommitAsync(ns, new CommitBatch(session.Epoch, 3, 4, []), default).AsTask().WaitAsync(CallTimeout);
 
-        Assert.Equal(new CommitResult(CommitStatus.Committed, 2, 2 + 3 + 1), put);
-        Assert.Equal(new CommitResult(CommitStatus.Committed, 2, 2 + 1 + 1), overwrite);
-        Assert.Equal(new CommitResult(CommitStatus.Committed, 1, 2 + 1), delete);
-        Assert.Equal(new CommitResult(CommitStatus.Committed, 1, 3), empty);
+        Assert.Equal((CommitStatus.Committed, 2L, 2L + 3 + 1, 2L, 3L), Counts(put));
+        Assert.Equal((CommitStatus.Committed, 2L, 2L + 1 + 1, 2L, 1L), Counts(overwrite));
+        Assert.Equal((CommitStatus.Committed, 1L, 2L + 1, 1L, 1L), Counts(delete));
+        Assert.Equal((CommitStatus.Committed, 1L, 3L, 1L, 1L), Counts(empty));
         var snapshot = await Claim(ns);
         Assert.Equal((1L, 3L), (snapshot.KeyCount, snapshot.TotalBytes));
     }
+
+    private static (CommitStatus, long, long, long, long) Counts(CommitResult r) => (r.Status, r.KeyCount, r.TotalBytes, r.Objects, r.StoredBytes);
 
     private Task<bool> IsCurrent(string ns, long epoch) => Store.IsCurrentEpochAsync(ns, epoch, default).AsTask().WaitAsync(CallTimeout);
 }

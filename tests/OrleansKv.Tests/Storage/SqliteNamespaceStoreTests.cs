@@ -33,7 +33,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         await using var reopened = OpenStore();
 
         Assert.Equal("value", Text(await reopened.ReadAsync(session.Ns, "kept", default)));
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 2, "keptvalueotherx".Length, PreviousHolderActive: true), await reopened.ClaimAsync(session.Ns, default));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 2, "keptvalueotherx".Length, PreviousHolderActive: true) { Objects = 2, StoredBytes = "valuex".Length }, await reopened.ClaimAsync(session.Ns, default));
         Assert.Equal(5_000, await reopened.NextExpiryAsync(session.Ns, default));
         Assert.Equal(2, (await reopened.ListPageAsync(session.Ns, "", null, 10, 0, default)).Count);
     }
@@ -68,7 +68,11 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         var orphans = await Sqlite.RunOnWriterAsync(c =>
         {
             using var command = c.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM entry_values WHERE id NOT IN (SELECT value_id FROM entries)";
+            command.CommandText = """
+                SELECT COUNT(*) FROM objects o
+                WHERE o.refs <> (SELECT COUNT(*) FROM entries e WHERE e.value_id = o.id)
+                   OR NOT EXISTS (SELECT 1 FROM entries e WHERE e.value_id = o.id)
+                """;
             return (long)command.ExecuteScalar()!;
         });
         Assert.Equal(0, orphans);
@@ -99,7 +103,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         Assert.Equal(synchronous, Convert.ToInt64(writerSynchronous, CultureInfo.InvariantCulture));
         using var probe = OpenProbe(store.DatabasePath);
         Assert.Equal("wal", Scalar(probe, "PRAGMA journal_mode;"));
-        Assert.Equal(2L, Scalar(probe, "PRAGMA user_version;"));
+        Assert.Equal(3L, Scalar(probe, "PRAGMA user_version;"));
     }
 
     [Fact]
@@ -145,11 +149,50 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         await using var store = OpenStore();
         var claim = await store.ClaimAsync("old", default);
 
-        Assert.Equal(new NamespaceSnapshot(4, 7, 1, 3, PreviousHolderActive: false), claim);
+        Assert.Equal(new NamespaceSnapshot(4, 7, 1, 3, PreviousHolderActive: false) { Objects = 1, StoredBytes = 2 }, claim);
         Assert.Equal("v1", Text(await store.ReadAsync("old", "k", default)));
         Assert.True((await store.ClaimAsync("old", default)).PreviousHolderActive);
         using var probe = OpenProbe(path);
-        Assert.Equal(2L, Scalar(probe, "PRAGMA user_version;"));
+        Assert.Equal(3L, Scalar(probe, "PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task ADatabaseOfSchemaVersion2IsUpgradedToOneStoredContentPerNamespaceAndHash()
+    {
+        var path = Sqlite.DatabasePath;
+        await Sqlite.DisposeAsync();
+        File.Delete(path);
+        using (var v2 = OpenProbe(path))
+        {
+            // Version 2: each entry with a value row of its own; "a" and "b" hold the same bytes.
+            Scalar(v2, """
+                CREATE TABLE namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch INTEGER NOT NULL,
+                    revision INTEGER NOT NULL, key_count INTEGER NOT NULL, total_bytes INTEGER NOT NULL, released_epoch INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE entries (ns_id INTEGER NOT NULL, key BLOB NOT NULL, size INTEGER NOT NULL, version INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, expires_at INTEGER, content_type TEXT,
+                    sha256 BLOB NOT NULL, value_id INTEGER NOT NULL, PRIMARY KEY (ns_id, key)) WITHOUT ROWID;
+                CREATE INDEX entries_expiry ON entries (ns_id, expires_at, key, version) WHERE expires_at IS NOT NULL;
+                CREATE TABLE entry_values (id INTEGER PRIMARY KEY, value BLOB NOT NULL);
+                INSERT INTO namespaces VALUES (1, 'old', 2, 3, 3, 12, 2);
+                INSERT INTO entry_values VALUES (1, X'737373'), (2, X'737373'), (3, X'7474');
+                INSERT INTO entries VALUES
+                    (1, X'61', 3, 1, 1000, 1000, NULL, NULL, X'01', 1),
+                    (1, X'62', 3, 2, 1000, 1000, NULL, NULL, X'01', 2),
+                    (1, X'63', 2, 3, 1000, 1000, NULL, NULL, X'02', 3);
+                PRAGMA user_version = 2;
+                """);
+        }
+
+        await using var store = OpenStore();
+        var claim = await store.ClaimAsync("old", default);
+
+        Assert.Equal((2L, 5L), (claim.Objects, claim.StoredBytes));
+        Assert.Equal(("sss", 2L), (Text(await store.ReadAsync("old", "a", default)), (await store.ReadAsync("old", "a", default))!.Refs));
+        Assert.Equal("sss", Text(await store.ReadAsync("old", "b", default)));
+        Assert.Equal(("tt", 1L), (Text(await store.ReadAsync("old", "c", default)), (await store.ReadAsync("old", "c", default))!.Refs));
+        using var probe = OpenProbe(path);
+        Assert.Equal(3L, Scalar(probe, "PRAGMA user_version;"));
+        Assert.Equal(0L, Scalar(probe, "SELECT count(*) FROM sqlite_master WHERE name = 'entry_values';"));
     }
 
     [Fact]
@@ -238,12 +281,14 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         await session.Put("small", "v");
         await Sqlite.RunOnWriterAsync(c => Scalar(c, "PRAGMA max_page_count = " + Scalar(c, "PRAGMA page_count;") + ";"));
 
-        var error = await Assert.ThrowsAsync<NamespaceStoreException>(() => session.Put("big", new string('x', 1024 * 1024)));
+        // Random text: it does not compress away below the page limit.
+        var big = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(768 * 1024));
+        var error = await Assert.ThrowsAsync<NamespaceStoreException>(() => session.Put("big", big));
 
         Assert.Contains("full", error.Message, StringComparison.Ordinal);
         Assert.Null(await Read(session.Ns, "big"));
         await Sqlite.RunOnWriterAsync(c => Scalar(c, "PRAGMA max_page_count = 1073741823;"));
-        await session.Put("big", new string('x', 1024 * 1024));
+        await session.Put("big", big);
         var snapshot = await Claim(session.Ns);
         Assert.Equal(2, snapshot.Revision);
         Assert.Equal(2, snapshot.KeyCount);
@@ -310,7 +355,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
     }
 
     [Fact]
-    public async Task OverwritesAndDeletesLeaveNoOrphanValueRows()
+    public async Task OverwritesAndDeletesLeaveNoOrphanObjects()
     {
         var session = await Open();
         await session.Put("small", "v");
@@ -322,7 +367,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         await session.Commit(EntryMutation.Delete("small"), EntryMutation.Delete("large"), EntryMutation.Delete("missing"));
         Assert.Equal(0L, await CountValueRows());
 
-        Task<object?> CountValueRows() => Sqlite.RunOnWriterAsync(c => Scalar(c, "SELECT count(*) FROM entry_values;"));
+        Task<object?> CountValueRows() => Sqlite.RunOnWriterAsync(c => Scalar(c, "SELECT count(*) FROM objects;"));
     }
 
     [Fact]

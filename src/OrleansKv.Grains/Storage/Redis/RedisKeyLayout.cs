@@ -13,6 +13,10 @@ namespace OrleansKv.Grains.Storage.Redis;
 /// ZRANGEBYLEX lists in byte order.</item>
 /// <item><c>&lt;prefix&gt;{ns}:ttl</c>: sorted set of the keys that have a TTL, scored by expiry (unix ms).</item>
 /// <item><c>&lt;prefix&gt;{ns}:e:&lt;key&gt;</c>: one hash per entry (see <see cref="RedisEntryFields"/>).</item>
+/// <item><c>&lt;prefix&gt;{ns}:o:&lt;sha256&gt;</c>: one hash per distinct content (<c>data</c>, <c>enc</c>, <c>size</c>,
+/// <c>stored</c>, <c>refs</c>): each content is stored once per namespace, whatever number of keys hold it.</item>
+/// <item><c>&lt;prefix&gt;{ns}:sha</c>: hash from key to SHA-256 for the entries with a TTL, so the reference of an
+/// entry Redis expired natively can still be dropped.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -61,6 +65,15 @@ internal readonly struct RedisNamespaceKeys
 
     /// <summary><c>&lt;prefix&gt;{ns}:ttl</c></summary>
     public RedisKey Ttl => Concat(_tag, ":ttl"u8, []);
+
+    /// <summary><c>&lt;prefix&gt;{ns}:sha</c></summary>
+    public RedisKey Hashes => Concat(_tag, ":sha"u8, []);
+
+    /// <summary><c>&lt;prefix&gt;{ns}:o:</c>, which the scripts complete with a content's SHA-256.</summary>
+    public RedisValue ObjectPrefix => Concat(_tag, ":o:"u8, []);
+
+    /// <summary><c>&lt;prefix&gt;{ns}:o:&lt;sha256&gt;</c></summary>
+    public RedisKey Object(ReadOnlySpan<byte> sha256) => Concat(_tag, ":o:"u8, sha256);
 
     /// <summary><c>&lt;prefix&gt;{ns}:e:&lt;key&gt;</c> for the UTF-8 bytes of an entry key.</summary>
     public RedisKey Entry(ReadOnlySpan<byte> key) => Concat(_tag, ":e:"u8, key);

@@ -9,11 +9,12 @@ public sealed partial class RedisNamespaceStore
     /// <remarks>An entry Redis already expired natively reads as absent.</remarks>
     public ValueTask<StoredEntry?> ReadAsync(string ns, string key, CancellationToken cancellationToken)
     {
-        var entryKey = _layout.For(ns).Entry(Utf8Keys.Encode(key, nameof(key)));
+        var keys = _layout.For(ns);
+        var entryKey = keys.Entry(Utf8Keys.Encode(key, nameof(key)));
         return RunAsync(
             "read from namespace",
             ns,
-            async database => RedisEntryFields.ToEntry(key, await database.HashGetAsync(entryKey, RedisEntryFields.Read).ConfigureAwait(false)),
+            async database => RedisEntryFields.ToEntry(key, await RedisScripts.Read.EvaluateAsync(database, [entryKey], [keys.ObjectPrefix], _onScriptReload).ConfigureAwait(false)),
             abandonOnCancel: true,
             cancellationToken);
     }

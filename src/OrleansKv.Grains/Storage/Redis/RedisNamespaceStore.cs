@@ -30,6 +30,7 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
     private readonly RedisKeyLayout _layout;
     private readonly long _graceMs;
     private readonly TimeSpan _timeout;
+    private readonly ValueCompression _compression;
     private readonly Action<RedisScript> _onScriptReload;
     private long _scriptReloads;
     private int _disposed;
@@ -51,6 +52,7 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
         _layout = new RedisKeyLayout(options.KeyPrefix);
         _graceMs = (long)options.TtlBackstopGrace.TotalMilliseconds;
         _timeout = options.OperationTimeout;
+        _compression = new ValueCompression(options.Compression);
         _connection = new RedisConnection(options, logger);
         _onScriptReload = OnScriptReload;
     }
@@ -75,7 +77,11 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
             {
                 var result = (RedisResult[])(await RedisScripts.Claim.EvaluateAsync(database, [keys.Meta], [], _onScriptReload).ConfigureAwait(false))!;
                 var epoch = (long)result[0];
-                return new NamespaceSnapshot(epoch, (long)result[1], (long)result[2], (long)result[3], PreviousHolderActive: (long)result[4] != epoch - 1);
+                return new NamespaceSnapshot(epoch, (long)result[1], (long)result[2], (long)result[3], PreviousHolderActive: (long)result[4] != epoch - 1)
+                {
+                    Objects = (long)result[5],
+                    StoredBytes = (long)result[6],
+                };
             },
             abandonOnCancel: false,
             cancellationToken);
@@ -109,14 +115,31 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
     public ValueTask<CommitResult> CommitAsync(string ns, CommitBatch batch, CancellationToken cancellationToken)
     {
         var keys = _layout.For(ns);
-        var (redisKeys, args) = RedisCommitArguments.Build(keys, batch, _graceMs);
+        var (redisKeys, args) = RedisCommitArguments.Build(keys, batch, _graceMs, _compression);
         return RunAsync(
             "commit to namespace",
             ns,
             async database =>
             {
                 var result = (RedisResult[])(await RedisScripts.Commit.EvaluateAsync(database, redisKeys, args, _onScriptReload).ConfigureAwait(false))!;
-                return (long)result[0] == 1 ? new CommitResult(CommitStatus.Committed, (long)result[1], (long)result[2]) : CommitResult.Fenced;
+                if ((long)result[0] != 1)
+                {
+                    return CommitResult.Fenced;
+                }
+
+                var refs = new KeyValuePair<ContentHash, long>[(result.Length - 6) / 2];
+                for (var i = 0; i < refs.Length; i++)
+                {
+                    refs[i] = new(ContentHash.Of((byte[])result[6 + (2 * i)]!), (long)result[7 + (2 * i)]);
+                }
+
+                return new CommitResult(CommitStatus.Committed, (long)result[1], (long)result[2])
+                {
+                    Objects = (long)result[3],
+                    StoredBytes = (long)result[4],
+                    DedupHits = (long)result[5],
+                    ContentRefs = refs,
+                };
             },
             abandonOnCancel: false,
             cancellationToken);

@@ -9,6 +9,9 @@ namespace OrleansKv.Grains.Storage.Redis;
 /// </summary>
 public sealed class RedisStoreOptions
 {
+    /// <summary>How contents are compressed (<c>COMPRESSION_LEVEL</c>, <c>COMPRESSION_MIN_BYTES</c>).</summary>
+    public CompressionOptions Compression { get; set; } = new();
+
     /// <summary>The key prefix used when none is configured.</summary>
     public const string DefaultKeyPrefix = "okv:";
 

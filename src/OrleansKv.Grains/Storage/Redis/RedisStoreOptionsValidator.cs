@@ -39,6 +39,7 @@ public sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOpti
             failures.Add($"{Prefix}{nameof(RedisStoreOptions.OperationTimeout)} must be more than zero and at most {RedisStoreOptions.MaxOperationTimeout}.");
         }
 
+        failures.AddRange(options.Compression.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

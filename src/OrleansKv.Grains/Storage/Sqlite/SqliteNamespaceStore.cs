@@ -48,11 +48,11 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
             Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
             connection = SqliteConnections.OpenWriter(DatabasePath, Durability);
             var schemaVersion = SqliteSchema.EnsureCreated(connection, DatabasePath);
-            commands = new SqliteWriteCommands(connection);
+            commands = new SqliteWriteCommands(connection, new ValueCompression(options.Compression));
             _readers = new SqliteReaderPool(DatabasePath, options.ReaderPoolSize);
             _readers.Return(_readers.Rent(), healthy: true);
             _writer = new SqliteWriter(commands, logger);
-            LogStoreOpened(DatabasePath, Durability, Durability == SqliteDurability.Full ? "FULL" : "NORMAL", schemaVersion, options.ReaderPoolSize);
+            LogStoreOpened(DatabasePath, Durability, Durability == SqliteDurability.Full ? "FULL" : "NORMAL", schemaVersion, options.ReaderPoolSize, options.Compression.Level, options.Compression.MinBytes);
         }
         catch (Exception ex)
         {
@@ -251,8 +251,8 @@ public sealed partial class SqliteNamespaceStore : INamespaceStore, IAsyncDispos
     }
 
     [LoggerMessage(EventId = (int)SqliteStoreLogEvent.StoreOpened, Level = LogLevel.Information,
-        Message = "Embedded store opened at {DatabasePath}: durability {Durability} (synchronous={Synchronous}, WAL), schema version {SchemaVersion}, up to {ReaderPoolSize} idle readers")]
-    private partial void LogStoreOpened(string databasePath, SqliteDurability durability, string synchronous, int schemaVersion, int readerPoolSize);
+        Message = "Embedded store opened at {DatabasePath}: durability {Durability} (synchronous={Synchronous}, WAL), schema version {SchemaVersion}, up to {ReaderPoolSize} idle readers, zstd level {CompressionLevel} from {CompressionMinBytes} bytes, contents deduplicated per namespace")]
+    private partial void LogStoreOpened(string databasePath, SqliteDurability durability, string synchronous, int schemaVersion, int readerPoolSize, int compressionLevel, int compressionMinBytes);
 
     [LoggerMessage(EventId = (int)SqliteStoreLogEvent.StoreClosed, Level = LogLevel.Information,
         Message = "Embedded store at {DatabasePath} closed")]

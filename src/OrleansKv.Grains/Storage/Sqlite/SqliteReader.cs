@@ -24,10 +24,10 @@ internal sealed class SqliteReader : IDisposable
         {
             _read = Prepare(
                 """
-                SELECT e.content_type, e.sha256, e.version, e.created_at, e.updated_at, e.expires_at, v.value
+                SELECT e.content_type, e.sha256, e.version, e.created_at, e.updated_at, e.expires_at, o.data, o.encoding, e.size, o.refs
                 FROM namespaces n
                 JOIN entries e ON e.ns_id = n.id AND e.key = $key
-                JOIN entry_values v ON v.id = e.value_id
+                JOIN objects o ON o.id = e.value_id
                 WHERE n.name = $ns
                 """,
                 ("$ns", SqliteType.Text), ("$key", SqliteType.Blob));
@@ -84,13 +84,16 @@ internal sealed class SqliteReader : IDisposable
 
         return new StoredEntry(
             key,
-            reader.GetFieldValue<byte[]>(6),
+            ValueCompression.Decode(reader.GetFieldValue<byte[]>(6), (ValueEncoding)reader.GetInt32(7), reader.GetInt64(8)),
             reader.IsDBNull(0) ? null : reader.GetString(0),
             reader.GetFieldValue<byte[]>(1),
             reader.GetInt64(2),
             reader.GetInt64(3),
             reader.GetInt64(4),
-            reader.IsDBNull(5) ? null : reader.GetInt64(5));
+            reader.IsDBNull(5) ? null : reader.GetInt64(5))
+        {
+            Refs = reader.GetInt64(9),
+        };
     }
 
     public List<EntrySummary> ListPage(string ns, byte[] lower, byte[] upper, int limit, long nowUnixMs)

@@ -21,6 +21,9 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public int ReaderPoolSize { get; set; } = Math.Clamp(Environment.ProcessorCount, 4, 32);
 
+    /// <summary>How contents are compressed (<c>COMPRESSION_LEVEL</c>, <c>COMPRESSION_MIN_BYTES</c>).</summary>
+    public CompressionOptions Compression { get; set; } = new();
+
     /// <summary>The largest accepted <see cref="ReaderPoolSize"/>.</summary>
     internal const int MaxReaderPoolSize = 256;
 

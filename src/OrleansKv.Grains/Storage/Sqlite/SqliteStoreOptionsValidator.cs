@@ -41,6 +41,8 @@ public sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOp
             failures.Add($"{Prefix}{nameof(SqliteStoreOptions.ReaderPoolSize)} must be between 1 and {SqliteStoreOptions.MaxReaderPoolSize}.");
         }
 
+        failures.AddRange(options.Compression.Problems());
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

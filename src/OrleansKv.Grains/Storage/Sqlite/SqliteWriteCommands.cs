@@ -26,13 +26,17 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly SqliteCommand _insertEntry;
     private readonly SqliteCommand _updateEntry;
     private readonly SqliteCommand _deleteEntry;
-    private readonly SqliteCommand _insertValue;
-    private readonly SqliteCommand _updateValue;
-    private readonly SqliteCommand _deleteValue;
+    private readonly SqliteCommand _findObject;
+    private readonly SqliteCommand _insertObject;
+    private readonly SqliteCommand _increfObject;
+    private readonly SqliteCommand _decrefObject;
+    private readonly SqliteCommand _deleteObject;
+    private readonly ValueCompression _compression;
 
-    public SqliteWriteCommands(SqliteConnection connection)
+    public SqliteWriteCommands(SqliteConnection connection, ValueCompression compression)
     {
         _connection = connection;
+        _compression = compression;
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
@@ -44,7 +48,7 @@ internal sealed class SqliteWriteCommands : IDisposable
             """
             INSERT INTO namespaces (name, epoch, revision, key_count, total_bytes) VALUES ($ns, 1, 0, 0, 0)
             ON CONFLICT (name) DO UPDATE SET epoch = epoch + 1
-            RETURNING epoch, revision, key_count, total_bytes, released_epoch
+            RETURNING epoch, revision, key_count, total_bytes, released_epoch, object_count, stored_bytes
             """,
             ("$ns", SqliteType.Text));
         _releaseClaim = Prepare(
@@ -55,13 +59,15 @@ internal sealed class SqliteWriteCommands : IDisposable
             ("$ns", SqliteType.Text));
         _updateNamespace = Prepare(
             """
-            UPDATE namespaces SET revision = $revision, key_count = key_count + $count, total_bytes = total_bytes + $bytes
+            UPDATE namespaces SET revision = $revision, key_count = key_count + $count, total_bytes = total_bytes + $bytes,
+                object_count = object_count + $objects, stored_bytes = stored_bytes + $stored
             WHERE id = $id
-            RETURNING key_count, total_bytes
+            RETURNING key_count, total_bytes, object_count, stored_bytes
             """,
-            ("$id", SqliteType.Integer), ("$revision", SqliteType.Integer), ("$count", SqliteType.Integer), ("$bytes", SqliteType.Integer));
+            ("$id", SqliteType.Integer), ("$revision", SqliteType.Integer), ("$count", SqliteType.Integer), ("$bytes", SqliteType.Integer),
+            ("$objects", SqliteType.Integer), ("$stored", SqliteType.Integer));
         _findEntry = Prepare(
-            "SELECT value_id, size FROM entries WHERE ns_id = $ns AND key = $key",
+            "SELECT value_id, size, sha256 FROM entries WHERE ns_id = $ns AND key = $key",
             ("$ns", SqliteType.Integer), ("$key", SqliteType.Blob));
         _insertEntry = Prepare(
             """
@@ -77,16 +83,26 @@ internal sealed class SqliteWriteCommands : IDisposable
             """,
             EntryParameters);
         _deleteEntry = Prepare(
-            "DELETE FROM entries WHERE ns_id = $ns AND key = $key RETURNING value_id, size",
+            "DELETE FROM entries WHERE ns_id = $ns AND key = $key",
             ("$ns", SqliteType.Integer), ("$key", SqliteType.Blob));
-        _insertValue = Prepare(
-            "INSERT INTO entry_values (value) VALUES ($value) RETURNING id",
-            ("$value", SqliteType.Blob));
-        _updateValue = Prepare(
-            "UPDATE entry_values SET value = $value WHERE id = $id",
-            ("$id", SqliteType.Integer), ("$value", SqliteType.Blob));
-        _deleteValue = Prepare(
-            "DELETE FROM entry_values WHERE id = $id",
+        _findObject = Prepare(
+            "SELECT id FROM objects WHERE ns_id = $ns AND sha256 = $sha",
+            ("$ns", SqliteType.Integer), ("$sha", SqliteType.Blob));
+        _insertObject = Prepare(
+            """
+            INSERT INTO objects (ns_id, sha256, refs, size, stored_size, encoding, data)
+            VALUES ($ns, $sha, 1, $size, $stored, $encoding, $data) RETURNING id
+            """,
+            ("$ns", SqliteType.Integer), ("$sha", SqliteType.Blob), ("$size", SqliteType.Integer), ("$stored", SqliteType.Integer),
+            ("$encoding", SqliteType.Integer), ("$data", SqliteType.Blob));
+        _increfObject = Prepare(
+            "UPDATE objects SET refs = refs + 1 WHERE id = $id RETURNING refs",
+            ("$id", SqliteType.Integer));
+        _decrefObject = Prepare(
+            "UPDATE objects SET refs = refs - 1 WHERE id = $id RETURNING refs, stored_size, sha256",
+            ("$id", SqliteType.Integer));
+        _deleteObject = Prepare(
+            "DELETE FROM objects WHERE id = $id",
             ("$id", SqliteType.Integer));
     }
 
@@ -157,7 +173,11 @@ internal sealed class SqliteWriteCommands : IDisposable
         }
 
         var epoch = reader.GetInt64(0);
-        return new NamespaceSnapshot(epoch, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), PreviousHolderActive: reader.GetInt64(4) != epoch - 1);
+        return new NamespaceSnapshot(epoch, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), PreviousHolderActive: reader.GetInt64(4) != epoch - 1)
+        {
+            Objects = reader.GetInt64(5),
+            StoredBytes = reader.GetInt64(6),
+        };
     }
 
     /// <summary>Marks <paramref name="epoch"/> released when it is still the namespace's epoch.</summary>
@@ -187,8 +207,7 @@ internal sealed class SqliteWriteCommands : IDisposable
             nsId = reader.GetInt64(0);
         }
 
-        long countDelta = 0;
-        long bytesDelta = 0;
+        var delta = new CommitDelta();
         // Only the last write of each key runs: a hot key written 64 times in one group commit costs 3 statements, not 192.
         var superseded = CommitBatches.Superseded(batch.Mutations);
         for (var i = 0; i < keys.Length; i++)
@@ -200,43 +219,118 @@ internal sealed class SqliteWriteCommands : IDisposable
 
             var mutation = batch.Mutations[i];
             var key = keys[i];
+            var existing = FindEntry(nsId, key);
             if (mutation.Kind == MutationKind.Put)
             {
                 var entry = mutation.Entry!;
-                var existing = FindEntry(nsId, key);
-                if (existing is { } old)
+                long valueId;
+                if (existing is { } same && same.Sha256.AsSpan().SequenceEqual(entry.Sha256))
                 {
-                    _updateValue.Parameters[0].Value = old.ValueId;
-                    _updateValue.Parameters[1].Value = entry.Value;
-                    _updateValue.ExecuteNonQuery();
-                    ExecuteEntry(_updateEntry, nsId, key, entry, old.ValueId);
-                    bytesDelta += entry.Value.LongLength - old.Size;
+                    valueId = same.ValueId;
                 }
                 else
                 {
-                    _insertValue.Parameters[0].Value = entry.Value;
-                    var valueId = (long)_insertValue.ExecuteScalar()!;
-                    ExecuteEntry(_insertEntry, nsId, key, entry, valueId);
-                    countDelta++;
-                    bytesDelta += key.LongLength + entry.Value.LongLength;
+                    valueId = Acquire(nsId, entry, ref delta);
+                    if (existing is { } old)
+                    {
+                        Release(old.ValueId, ref delta);
+                    }
+                }
+
+                ExecuteEntry(existing is null ? _insertEntry : _updateEntry, nsId, key, entry, valueId);
+                if (existing is { } replaced)
+                {
+                    delta.Bytes += entry.Value.LongLength - replaced.Size;
+                }
+                else
+                {
+                    delta.Keys++;
+                    delta.Bytes += key.LongLength + entry.Value.LongLength;
                 }
             }
-            else if (DeleteEntry(nsId, key) is { } removed)
+            else if (existing is { } removed)
             {
-                _deleteValue.Parameters[0].Value = removed.ValueId;
-                _deleteValue.ExecuteNonQuery();
-                countDelta--;
-                bytesDelta -= key.LongLength + removed.Size;
+                DeleteEntry(nsId, key);
+                Release(removed.ValueId, ref delta);
+                delta.Keys--;
+                delta.Bytes -= key.LongLength + removed.Size;
             }
         }
 
-        _updateNamespace.Parameters[0].Value = nsId;
-        _updateNamespace.Parameters[1].Value = batch.NewRevision;
-        _updateNamespace.Parameters[2].Value = countDelta;
-        _updateNamespace.Parameters[3].Value = bytesDelta;
+        var p = _updateNamespace.Parameters;
+        p[0].Value = nsId;
+        p[1].Value = batch.NewRevision;
+        p[2].Value = delta.Keys;
+        p[3].Value = delta.Bytes;
+        p[4].Value = delta.Objects;
+        p[5].Value = delta.StoredBytes;
         using var counts = _updateNamespace.ExecuteReader();
         counts.Read();
-        return new CommitResult(CommitStatus.Committed, counts.GetInt64(0), counts.GetInt64(1));
+        return new CommitResult(CommitStatus.Committed, counts.GetInt64(0), counts.GetInt64(1))
+        {
+            Objects = counts.GetInt64(2),
+            StoredBytes = counts.GetInt64(3),
+            DedupHits = delta.DedupHits,
+            ContentRefs = delta.Refs is null ? [] : [.. delta.Refs],
+        };
+    }
+
+    /// <summary>Adds a reference to the entry's content: to the namespace's object of that SHA-256 (a dedup hit), or
+    /// to a new object holding the compressed or raw bytes. Returns the object's id.</summary>
+    private long Acquire(long nsId, StoredEntry entry, ref CommitDelta delta)
+    {
+        _findObject.Parameters[0].Value = nsId;
+        _findObject.Parameters[1].Value = entry.Sha256;
+        if (_findObject.ExecuteScalar() is long id)
+        {
+            _increfObject.Parameters[0].Value = id;
+            delta.Note(entry.Sha256, (long)_increfObject.ExecuteScalar()!);
+            delta.DedupHits++;
+            return id;
+        }
+
+        var (data, encoding) = _compression.Encode(entry.Value);
+        var p = _insertObject.Parameters;
+        p[0].Value = nsId;
+        p[1].Value = entry.Sha256;
+        p[2].Value = entry.Value.LongLength;
+        p[3].Value = data.LongLength;
+        p[4].Value = (int)encoding;
+        p[5].Value = data;
+        var created = (long)_insertObject.ExecuteScalar()!;
+        delta.Objects++;
+        delta.StoredBytes += data.LongLength;
+        delta.Note(entry.Sha256, 1);
+        return created;
+    }
+
+    /// <summary>Drops a reference to an object; the last one removes it.</summary>
+    private void Release(long objectId, ref CommitDelta delta)
+    {
+        _decrefObject.Parameters[0].Value = objectId;
+        long refs, storedSize;
+        byte[] sha256;
+        using (var reader = _decrefObject.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                throw new NamespaceStoreException($"An entry points at object {objectId}, which does not exist.");
+            }
+
+            refs = reader.GetInt64(0);
+            storedSize = reader.GetInt64(1);
+            sha256 = reader.GetFieldValue<byte[]>(2);
+        }
+
+        if (refs <= 0)
+        {
+            _deleteObject.Parameters[0].Value = objectId;
+            _deleteObject.ExecuteNonQuery();
+            delta.Objects--;
+            delta.StoredBytes -= storedSize;
+        }
+
+        delta.Note(sha256, Math.Max(refs, 0));
     }
 
     public void Dispose()
@@ -249,20 +343,19 @@ internal sealed class SqliteWriteCommands : IDisposable
         _all.Clear();
     }
 
-    private (long ValueId, long Size)? FindEntry(long nsId, byte[] key)
+    private (long ValueId, long Size, byte[] Sha256)? FindEntry(long nsId, byte[] key)
     {
         _findEntry.Parameters[0].Value = nsId;
         _findEntry.Parameters[1].Value = key;
         using var reader = _findEntry.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)) : null;
     }
 
-    private (long ValueId, long Size)? DeleteEntry(long nsId, byte[] key)
+    private void DeleteEntry(long nsId, byte[] key)
     {
         _deleteEntry.Parameters[0].Value = nsId;
         _deleteEntry.Parameters[1].Value = key;
-        using var reader = _deleteEntry.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+        _deleteEntry.ExecuteNonQuery();
     }
 
     private static void ExecuteEntry(SqliteCommand command, long nsId, byte[] key, StoredEntry entry, long valueId)
@@ -294,4 +387,17 @@ internal sealed class SqliteWriteCommands : IDisposable
         _all.Add(command);
         return command;
     }
+}
+
+/// <summary>What one commit changes in a namespace's stats, and the reference counts it leaves on the contents it touched.</summary>
+internal struct CommitDelta
+{
+    public long Keys;
+    public long Bytes;
+    public long Objects;
+    public long StoredBytes;
+    public long DedupHits;
+    public Dictionary<ContentHash, long>? Refs;
+
+    public void Note(byte[] sha256, long refs) => (Refs ??= [])[ContentHash.Of(sha256)] = refs;
 }

@@ -80,7 +80,7 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal("ff", Text(await Read(session.Ns, "fresh")));
         Assert.Null(await NextExpiry(session.Ns));
         Assert.Null(await Admin.KeyTimeToLiveAsync(Redis.KeysOf(session.Ns).Entry("fresh"u8)));
-        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 1, "freshff".Length, PreviousHolderActive: true), await Claim(session.Ns));
+        Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 1, "freshff".Length, PreviousHolderActive: true) { Objects = 1, StoredBytes = "ff".Length }, await Claim(session.Ns));
     }
 
     [Fact]

@@ -67,6 +67,10 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal(2, snapshot.KeyCount);
         // Documented limitation: the vanished value's bytes cannot be known, so they stay counted; its key bytes do not.
         Assert.Equal("b-laterv".Length + "c-livev".Length + "value-of-gone".Length, snapshot.TotalBytes);
+        // Its content's reference was dropped all the same: only "v" (held by the two others) is still stored.
+        Assert.Equal((1L, 1L), (snapshot.Objects, snapshot.StoredBytes));
+        var contents = await ScanAsync(Admin, $"{_prefix}{{{ns}}}:o:*");
+        Assert.Equal([Decode(((byte[]?)store.KeysOf(ns).Object(System.Security.Cryptography.SHA256.HashData(Bytes("v"))))!)], contents.Select(Decode));
     }
 
     [Fact]
@@ -86,5 +90,27 @@ public sealed partial class RedisNamespaceStoreTests
         var snapshot = await store.ClaimAsync(session.Ns, default);
         Assert.Equal(1, snapshot.KeyCount);
         Assert.Equal("kold".Length + "new".Length, snapshot.TotalBytes);
+    }
+
+    [Fact]
+    public async Task AnEntryWrittenBeforeContentsWereDeduplicatedStillReadsAndIsReplacedCleanly()
+    {
+        var session = await Open();
+        var keys = Redis.KeysOf(session.Ns);
+        var sha = System.Security.Cryptography.SHA256.HashData(Bytes("legacy"));
+        // The entry hash as the previous layout wrote it: the value in the entry itself, no content object.
+        await Admin.HashSetAsync(keys.Entry("old"u8), [new("value", Bytes("legacy")), new("sha256", sha), new("version", 1), new("created", 5), new("updated", 5), new("size", 6)]);
+        await Admin.SortedSetAddAsync(keys.Index, "old", 0);
+        await Admin.HashSetAsync(keys.Meta, [new("keys", 1), new("bytes", 9)]);
+
+        var read = await Read(session.Ns, "old");
+        Assert.Equal("legacy", Text(read));
+        Assert.Equal(1, read!.Refs);
+
+        await session.Put("old", "legacy");
+        Assert.Equal("legacy", Text(await Read(session.Ns, "old")));
+        Assert.False(await Admin.HashExistsAsync(keys.Entry("old"u8), "value"));
+        await session.Commit(EntryMutation.Delete("old"));
+        Assert.Empty(await ScanAsync(Admin, $"{_prefix}{{{session.Ns}}}:o:*"));
     }
 }

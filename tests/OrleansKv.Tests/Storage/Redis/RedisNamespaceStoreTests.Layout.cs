@@ -37,7 +37,8 @@ public sealed partial class RedisNamespaceStoreTests
 
         var tag = $"{_prefix}{{{session.Ns}}}";
         var mine = written.Where(k => Decode(k).StartsWith(tag, StringComparison.Ordinal)).ToList();
-        var expected = new[] { ":meta", ":idx", ":ttl" }.Concat(AwkwardKeys.Where(k => k != "plain").Select(k => ":e:" + k)).Select(s => tag + s);
+        var expected = new[] { ":meta", ":idx", ":ttl", ":sha", ":o:" + Decode(SHA256.HashData(Bytes("v"))) }
+            .Concat(AwkwardKeys.Where(k => k != "plain").Select(k => ":e:" + k)).Select(s => tag + s);
         Assert.Equal(expected.Order(StringComparer.Ordinal), mine.Select(Decode).Order(StringComparer.Ordinal));
         var slot = RedisHashSlot.Of(session.Ns);
         Assert.All(mine, key =>
@@ -45,8 +46,8 @@ public sealed partial class RedisNamespaceStoreTests
             Assert.Equal(session.Ns, Encoding.UTF8.GetString(RedisHashSlot.HashTag(key)));
             Assert.Equal(slot, RedisHashSlot.Of(key));
         });
-        // Nothing else was written: the other namespace has its meta, index and one entry (no TTL set).
-        Assert.Equal(mine.Count + 3, written.Count);
+        // Nothing else was written: the other namespace has its meta, index, one entry (no TTL set) and its content.
+        Assert.Equal(mine.Count + 4, written.Count);
         Assert.All(written.Except(mine), key => Assert.Equal(RedisHashSlot.Of(other.Ns), RedisHashSlot.Of(key)));
     }
 
@@ -70,6 +71,7 @@ public sealed partial class RedisNamespaceStoreTests
 
         Assert.Empty(await ListKeys(session.Ns, ""));
         Assert.Equal(new NamespaceSnapshot(session.Epoch + 1, 2, 0, 0, PreviousHolderActive: true), await Claim(session.Ns));
+        Assert.Empty(await ScanAsync(Admin, $"{_prefix}{{{session.Ns}}}:o:*"));
     }
 
     [Fact]
@@ -102,17 +104,24 @@ public sealed partial class RedisNamespaceStoreTests
         Assert.Equal(tag + ":ttl", (string?)keys.Ttl);
         Assert.Equal(tag + ":e:k", (string?)keys.Entry("k"u8));
         var meta = (await Admin.HashGetAllAsync(keys.Meta)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
-        Assert.Equal(new Dictionary<string, long> { ["epoch"] = session.Epoch, ["revision"] = 1, ["keys"] = 2, ["bytes"] = "kvaluen12".Length, ["released"] = 0 }, meta);
+        Assert.Equal(
+            new Dictionary<string, long> { ["epoch"] = session.Epoch, ["revision"] = 1, ["keys"] = 2, ["bytes"] = "kvaluen12".Length, ["released"] = 0, ["objects"] = 2, ["stored"] = "value12".Length },
+            meta);
         Assert.Equal([("k", 0d), ("n", 0d)], (await Admin.SortedSetRangeByRankWithScoresAsync(keys.Index)).Select(e => ((string)e.Element!, e.Score)));
         Assert.Equal([("k", (double)expires)], (await Admin.SortedSetRangeByRankWithScoresAsync(keys.Ttl)).Select(e => ((string)e.Element!, e.Score)));
         var entry = (await Admin.HashGetAllAsync(keys.Entry("k"u8))).ToDictionary(e => (string)e.Name!, e => e.Value);
-        Assert.Equal(["created", "expires", "sha256", "size", "type", "updated", "value", "version"], entry.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("value", (string?)entry["value"]);
+        Assert.Equal(["created", "expires", "sha256", "size", "type", "updated", "version"], entry.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("text/plain", (string?)entry["type"]);
         Assert.Equal(sha, (byte[]?)entry["sha256"]);
         Assert.Equal([1L, 10, 20, expires, 5], new[] { "version", "created", "updated", "expires", "size" }.Select(f => (long)entry[f]));
         var plain = (await Admin.HashGetAllAsync(keys.Entry("n"u8))).Select(e => (string)e.Name!);
-        Assert.Equal(["created", "sha256", "size", "updated", "value", "version"], plain.Order(StringComparer.Ordinal));
+        Assert.Equal(["created", "sha256", "size", "updated", "version"], plain.Order(StringComparer.Ordinal));
+        var content = (await Admin.HashGetAllAsync(keys.Object(sha))).ToDictionary(e => (string)e.Name!, e => e.Value);
+        Assert.Equal(["data", "enc", "refs", "size", "stored"], content.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("value", (string?)content["data"]);
+        Assert.Equal([0L, 1, 5, 5], new[] { "enc", "refs", "size", "stored" }.Select(f => (long)content[f]));
+        Assert.Equal(sha, (byte[]?)await Admin.HashGetAsync(keys.Hashes, "k"));
+        Assert.False(await Admin.HashExistsAsync(keys.Hashes, "n"));
     }
 
     [Theory]
