@@ -8,14 +8,18 @@ namespace OrleansKv.Grains;
 /// the grain's own turns use it.
 /// </summary>
 /// <remarks>
-/// A read that misses loads from the store under a placeholder token; the loaded value is inserted only if
+/// <para>A read that misses loads from the store under a placeholder token; the loaded value is inserted only if
 /// the placeholder is still there. A commit replaces whatever is cached (placeholders included), so a slow
-/// load can never put back a value older than a commit.
+/// load can never put back a value older than a commit.</para>
+/// <para>The reference count of each cached entry's content (how many keys hold the same bytes) is kept once per
+/// content, for as long as a cached entry holds it, so a commit that changes it through another key shows on every
+/// cached entry with that content.</para>
 /// </remarks>
 internal sealed class EntryCache
 {
     private readonly Dictionary<string, LinkedListNode<Slot>> _slots = new(StringComparer.Ordinal);
     private readonly LinkedList<Slot> _lru = new();
+    private readonly Dictionary<ContentHash, ContentUse> _contents = [];
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly int _maxValueBytes;
@@ -39,6 +43,12 @@ internal sealed class EntryCache
         {
             Promote(node);
             entry = node.Value.Entry;
+            if (entry is not null && _contents.TryGetValue(node.Value.Hash, out var use) && use.Refs != entry.Refs)
+            {
+                entry = entry with { Refs = use.Refs };
+                node.Value = node.Value with { Entry = entry };
+            }
+
             return true;
         }
 
@@ -103,11 +113,21 @@ internal sealed class EntryCache
         }
     }
 
+    /// <summary>Records the reference count a commit left on a content, for the cached entries that hold it.</summary>
+    public void SetRefs(ContentHash hash, long refs)
+    {
+        if (_contents.TryGetValue(hash, out var use))
+        {
+            use.Refs = refs;
+        }
+    }
+
     /// <summary>Forgets everything (after a failed commit, whose outcome is unknown).</summary>
     public void Clear()
     {
         _slots.Clear();
         _lru.Clear();
+        _contents.Clear();
         _bytes = 0;
     }
 
@@ -115,6 +135,16 @@ internal sealed class EntryCache
 
     private void Add(string key, Slot slot)
     {
+        if (slot.Entry is { } entry)
+        {
+            if (!_contents.TryGetValue(slot.Hash, out var use))
+            {
+                _contents[slot.Hash] = use = new ContentUse { Refs = entry.Refs };
+            }
+
+            use.Users++;
+        }
+
         var node = _lru.AddFirst(slot);
         _slots[key] = node;
         _bytes += slot.Size;
@@ -126,6 +156,11 @@ internal sealed class EntryCache
 
     private void Remove(LinkedListNode<Slot> node)
     {
+        if (node.Value.Entry is not null && _contents.TryGetValue(node.Value.Hash, out var use) && --use.Users == 0)
+        {
+            _contents.Remove(node.Value.Hash);
+        }
+
         _slots.Remove(node.Value.Key);
         _lru.Remove(node);
         _bytes -= node.Value.Size;
@@ -143,5 +178,14 @@ internal sealed class EntryCache
     private sealed record Slot(string Key, StoredEntry? Entry, object? Loader)
     {
         public long Size { get; } = 64 + (Key.Length * 2) + (Entry is null ? 0 : Entry.Value.Length + 160);
+
+        public ContentHash Hash { get; } = Entry is { Sha256.Length: 32 } ? ContentHash.Of(Entry.Sha256) : default;
+    }
+
+    /// <summary>A content's reference count, and how many cached entries hold it.</summary>
+    private sealed class ContentUse
+    {
+        public long Refs;
+        public int Users;
     }
 }

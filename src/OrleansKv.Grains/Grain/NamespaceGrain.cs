@@ -41,6 +41,8 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     private long _epoch;
     private long _keyCount;
     private long _totalBytes;
+    private long _objects;
+    private long _storedBytes;
     private bool _active;
     private Exception? _retired;
     private Task? _confirming;
@@ -72,6 +74,8 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         _commits.Start(snapshot.Epoch, snapshot.Revision);
         _keyCount = snapshot.KeyCount;
         _totalBytes = snapshot.TotalBytes;
+        _objects = snapshot.Objects;
+        _storedBytes = snapshot.StoredBytes;
         _lease.Renew(started);
         if (snapshot.PreviousHolderActive && _lease.Duration is { } lease)
         {
@@ -86,7 +90,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
             this.RegisterGrainTimer(_ => { DeactivateOnIdle(); return Task.CompletedTask; }, new GrainTimerCreationOptions(lifetime, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
 
-        _metrics.Activated(_keyCount, _totalBytes);
+        _metrics.Activated(_keyCount, _totalBytes, _objects, _storedBytes);
         _active = true;
     }
 
@@ -96,7 +100,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         await _commits.DrainAsync();
         if (_active)
         {
-            _metrics.Deactivated(_keyCount, _totalBytes);
+            _metrics.Deactivated(_keyCount, _totalBytes, _objects, _storedBytes);
             _active = false;
         }
 
@@ -117,7 +121,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     public ValueTask<NamespaceStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfRetired();
-        return ValueTask.FromResult(new NamespaceStats(_keyCount, _totalBytes, _commits.CommittedRevision, _cache.Count));
+        return ValueTask.FromResult(new NamespaceStats(_keyCount, _totalBytes, _commits.CommittedRevision, _cache.Count) { Objects = _objects, StoredBytes = _storedBytes });
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -133,10 +137,17 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
             }
         }
 
-        _metrics.Counts(result.KeyCount - _keyCount, result.TotalBytes - _totalBytes);
+        foreach (var (hash, refs) in result.ContentRefs)
+        {
+            _cache.SetRefs(hash, refs);
+        }
+
+        _metrics.Counts(result.KeyCount - _keyCount, result.TotalBytes - _totalBytes, result.Objects - _objects, result.StoredBytes - _storedBytes);
         _keyCount = result.KeyCount;
         _totalBytes = result.TotalBytes;
-        _metrics.Committed(batch.Count);
+        _objects = result.Objects;
+        _storedBytes = result.StoredBytes;
+        _metrics.Committed(batch.Count, result.DedupHits);
         _lease.Renew(startedAt);
     }
 

@@ -108,4 +108,13 @@ public sealed record BatchResult([property: Id(0)] bool Applied, [property: Id(1
 /// <param name="Revision">The last committed revision.</param>
 /// <param name="CachedEntries">Entries the answering activation holds in memory (diagnostics).</param>
 [GenerateSerializer, Immutable, Alias("OrleansKv.NamespaceStats")]
-public readonly record struct NamespaceStats([property: Id(0)] long Keys, [property: Id(1)] long Bytes, [property: Id(2)] long Revision, [property: Id(3)] int CachedEntries = 0);
+public readonly record struct NamespaceStats([property: Id(0)] long Keys, [property: Id(1)] long Bytes, [property: Id(2)] long Revision, [property: Id(3)] int CachedEntries = 0)
+{
+    /// <summary>Distinct contents stored (each once, however many keys hold it).</summary>
+    [Id(4)]
+    public long Objects { get; init; }
+
+    /// <summary>Bytes the stored contents take, after compression.</summary>
+    [Id(5)]
+    public long StoredBytes { get; init; }
+}

@@ -108,6 +108,14 @@ public sealed class ServerOptions
     [ConfigurationKeyName("JWT_AUDIENCE")]
     public string? JwtAudience { get; set; }
 
+    /// <summary>zstd level for stored contents, 1 (fastest) to 19.</summary>
+    [ConfigurationKeyName("COMPRESSION_LEVEL")]
+    public int CompressionLevel { get; set; } = 1;
+
+    /// <summary>Contents shorter than this many bytes are stored uncompressed.</summary>
+    [ConfigurationKeyName("COMPRESSION_MIN_BYTES")]
+    public int CompressionMinBytes { get; set; } = 512;
+
     /// <summary>Largest value, in bytes.</summary>
     [ConfigurationKeyName("MAX_VALUE_BYTES")]
     public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;

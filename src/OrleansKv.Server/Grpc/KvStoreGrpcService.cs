@@ -63,6 +63,8 @@ internal sealed partial class KvStoreGrpcService
             CreatedAt = KvProto.Time(entry.CreatedAt),
             UpdatedAt = KvProto.Time(entry.UpdatedAt),
             ExpiresAt = KvProto.Time(entry.ExpiresAt),
+            Sha256 = Convert.ToHexStringLower(entry.Sha256),
+            Refs = entry.Refs,
         };
         return response;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
 using OrleansKv.Grains;
+using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Redis;
 using OrleansKv.Grains.Storage.Sqlite;
 using OrleansKv.Grains.Tokens;
@@ -73,6 +74,7 @@ internal static class SiloHosting
         });
         silo.Services.AddSqliteNamespaceStore(o =>
         {
+            o.Compression = Compression(options);
             o.DataDirectory = options.DataDirectory;
             o.Durability = options.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
         });
@@ -115,8 +117,14 @@ internal static class SiloHosting
             o.ConfigurationOptions = cluster.Options;
             o.CreateMultiplexer = _ => cluster.GetAsync();
         });
-        silo.Services.AddRedisNamespaceStore(o => o.ConfigurationString = configuration);
+        silo.Services.AddRedisNamespaceStore(o =>
+        {
+            o.ConfigurationString = configuration;
+            o.Compression = Compression(options);
+        });
     }
+
+    private static CompressionOptions Compression(ServerOptions options) => new() { Level = options.CompressionLevel, MinBytes = options.CompressionMinBytes };
 
     private static IPAddress ResolveAdvertisedAddress(string host) =>
         IPAddress.TryParse(host, out var address)

@@ -27,9 +27,10 @@ internal sealed partial class StartupBanner : IHostedLifecycleService
         var o = _options;
         var http = o.EnableHttp ? $"{o.BindAddress}:{o.HttpPort}" : "off";
         var grpc = o.EnableGrpc ? $"{o.BindAddress}:{o.GrpcPort}" : "off";
+        var contents = $"contents deduplicated per namespace, zstd level {o.CompressionLevel} from {o.CompressionMinBytes} B";
         var storage = o.IsClustered
-            ? "redis"
-            : $"sqlite {Path.GetFullPath(o.DataDirectory)} durability={o.Durability.ToString().ToLowerInvariant()} ({(o.Durability == DurabilityMode.Full ? "fsync per group commit" : "survives a process crash, not a power loss")})";
+            ? $"redis, {contents}"
+            : $"sqlite {Path.GetFullPath(o.DataDirectory)} durability={o.Durability.ToString().ToLowerInvariant()} ({(o.Durability == DurabilityMode.Full ? "fsync per group commit" : "survives a process crash, not a power loss")}), {contents}";
         var auth = $"tokens={CountTokens(o.Tokens)} admin={(string.IsNullOrEmpty(o.AdminToken) ? "off" : "on")} jwt={(string.IsNullOrEmpty(o.JwtSigningKey) && string.IsNullOrEmpty(o.JwtPublicKeyFile) ? "off" : "on")}";
         var mode = o.IsClustered ? "cluster" : "embedded";
         var silo = _silo.Silo.ToString();

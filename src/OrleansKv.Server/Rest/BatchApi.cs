@@ -176,6 +176,6 @@ internal static class BatchApi
             base64 = Convert.ToBase64String(entry.Value);
         }
 
-        return new BatchOpResult(op, outcome.Key, status, KvHttp.ETag(entry.Version), text, base64, entry.ContentType, KvHttp.Time(entry.ExpiresAt));
+        return new BatchOpResult(op, outcome.Key, status, KvHttp.ETag(entry.Version), text, base64, entry.ContentType, KvHttp.Time(entry.ExpiresAt), Convert.ToHexStringLower(entry.Sha256), entry.Refs);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
@@ -68,6 +69,7 @@ internal static class KvApi
         var headers = context.Response.Headers;
         headers.ETag = KvHttp.ETag(entry.Version);
         headers["X-Content-Sha256"] = Convert.ToHexStringLower(entry.Sha256);
+        headers["X-Refs"] = entry.Refs.ToString(CultureInfo.InvariantCulture);
         headers["X-Created-At"] = KvHttp.Timestamp(entry.CreatedAt);
         headers["X-Updated-At"] = KvHttp.Timestamp(entry.UpdatedAt);
         if (entry.ExpiresAt is { } expiresAt)

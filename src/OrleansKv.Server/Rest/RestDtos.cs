@@ -50,7 +50,9 @@ public sealed record BatchOpResult(
     [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Value = null,
     [property: JsonPropertyName("value_base64"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ValueBase64 = null,
     [property: JsonPropertyName("content_type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentType = null,
-    [property: JsonPropertyName("expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ExpiresAt = null);
+    [property: JsonPropertyName("expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ExpiresAt = null,
+    [property: JsonPropertyName("sha256"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sha256 = null,
+    [property: JsonPropertyName("refs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Refs = null);
 
 /// <summary>Answer of <c>POST /v1/batch</c>.</summary>
 public sealed record BatchResponse(
