@@ -6,6 +6,8 @@
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
 #   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, gRPC framing, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
+#   bench/run.sh --storage       space and PUT/GET CPU with content dedup and compression on and off (~3 minutes;
+#                                "off" is the build before content objects, BENCH_STORAGE_BASELINE, in a temporary worktree)
 #
 # Writes bench/results/<date>.md and bench/results/latest.md (--micro and --memory: <date>-micro.md /
 # latest-micro.md, <date>-memory.md / latest-memory.md). Every scenario stops by itself; a scenario whose
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --micro) MODE=micro ;;
     --memory) MODE=memory ;;
+    --storage) MODE=storage ;;
     --quick) DURATION=3; WARMUP=1; PREWARM=2 ;;
     --only) ONLY="$2"; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
@@ -236,6 +239,26 @@ if [ "$MODE" = "memory" ]; then
   dotnet bench/memory/bin/Release/net10.0/OrleansKv.MemoryBench.dll --out "$RESULTS_DIR/$STAMP-memory.md" --work "$WORK" ${BENCH_MEMORY_ARGS:-}
   cp "$RESULTS_DIR/$STAMP-memory.md" "$RESULTS_DIR/latest-memory.md"
   echo; echo "Wrote bench/results/$STAMP-memory.md and bench/results/latest-memory.md"
+  exit 0
+fi
+
+if [ "$MODE" = "storage" ]; then
+  build src/OrleansKv.Server/OrleansKv.Server.csproj bench/storage/OrleansKv.StorageBench.csproj
+  baseline_commit=${BENCH_STORAGE_BASELINE:-e3e100f}
+  say "Building the baseline $baseline_commit (values stored in full, uncompressed) in a temporary worktree"
+  git worktree add -q --detach "$WORK/baseline" "$baseline_commit"
+  dotnet build "$WORK/baseline/src/OrleansKv.Server/OrleansKv.Server.csproj" -c Release --nologo -v q -clp:ErrorsOnly >"$WORK/build-baseline.log" 2>&1 || {
+    cat "$WORK/build-baseline.log"; echo "bench/run.sh: build of the baseline failed" >&2; exit 1; }
+  trap 'git worktree remove --force "$WORK/baseline" 2>/dev/null || true; cleanup' EXIT
+  say "Storage: dedup and compression, duplicate-heavy and incompressible workloads, a fresh server per row"
+  mkdir -p "$RESULTS_DIR"
+  client dotnet bench/storage/bin/Release/net10.0/OrleansKv.StorageBench.dll \
+    --server-dll "$ROOT/src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll" \
+    --baseline-dll "$WORK/baseline/src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll" \
+    --baseline-name "off: build $baseline_commit (each value in full)" \
+    --server-cpus "$SERVER_CPUS" --work "$WORK" --out "$RESULTS_DIR/$STAMP-storage.md" ${BENCH_STORAGE_ARGS:-}
+  cp "$RESULTS_DIR/$STAMP-storage.md" "$RESULTS_DIR/latest-storage.md"
+  echo; echo "Wrote bench/results/$STAMP-storage.md and bench/results/latest-storage.md"
   exit 0
 fi
 

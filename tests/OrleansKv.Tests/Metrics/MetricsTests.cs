@@ -36,6 +36,31 @@ public sealed class MetricsTests
         Assert.True(Sample(families, "dotnet_gc_collections_total", new() { ["generation"] = "gen0" }) >= 0);
     }
 
+    [Fact]
+    public async Task MetricsCountStoredContentsDedupHitsAndStoredBytesApartFromLogicalBytes()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var client = server.CreateClient();
+        var shared = "{\"value\":\"" + string.Concat(Enumerable.Repeat("compressible text, ", 400)) + "\"}";
+        foreach (var key in new[] { "d1", "d2", "d3" })
+        {
+            (await client.PostAsync("/" + key, new StringContent(shared))).EnsureSuccessStatusCode();
+        }
+
+        (await client.PostAsync("/other", new StringContent("{\"value\":\"v\"}"))).EnsureSuccessStatusCode();
+        using var anonymous = new HttpClient { BaseAddress = client.BaseAddress };
+        var families = ParseWithPrometheusClient(await anonymous.GetStringAsync("/metrics"));
+
+        Assert.Equal(4, Sample(families, "kv_storage_keys_total", []));
+        Assert.Equal(2, Sample(families, "kv_storage_objects_total", []));
+        Assert.Equal(2, Sample(families, "kv_storage_dedup_hits_total", []));
+        var logical = Sample(families, "kv_storage_bytes_total", []);
+        var stored = Sample(families, "kv_storage_stored_bytes", []);
+        Assert.True(logical > 3 * 7000, $"logical bytes {logical}");
+        Assert.True(stored < logical / 10, $"stored {stored} of logical {logical}: one compressed copy expected");
+        Assert.True(Sample(families, "kv_storage_compression_ratio", []) > 10);
+    }
+
     /// <summary>Parses the exposition with Debian's python3-prometheus-client and returns every sample as JSON.</summary>
     private static List<JsonElement> ParseWithPrometheusClient(string text)
     {
