@@ -17,7 +17,7 @@
 # Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_PREWARM (10 s of mixed load per server
 # before its first scenario, so the JIT is done), BENCH_CONNECTIONS (64),
 # BENCH_WIDE_CONNECTIONS (256, the wide durable SET row), BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
-# BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
+# BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_DLL (another OrleansKv build to measure; bench/compare.sh), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
 # server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -274,7 +274,7 @@ fi
 
 build src/OrleansKv.Server/OrleansKv.Server.csproj bench/baselines/BareKestrel/OrleansKv.Bench.BareKestrel.csproj \
   bench/baselines/StatelessRedis/OrleansKv.Bench.StatelessRedis.csproj bench/tools/BenchTool/OrleansKv.Bench.Tool.csproj
-SERVER_DLL="$ROOT/src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll"
+SERVER_DLL=${BENCH_SERVER_DLL:-"$ROOT/src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll"}
 KESTREL_DLL="$BENCH/baselines/BareKestrel/bin/Release/net10.0/OrleansKv.Bench.BareKestrel.dll"
 STATELESS_DLL="$BENCH/baselines/StatelessRedis/bin/Release/net10.0/OrleansKv.Bench.StatelessRedis.dll"
 TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll"
@@ -534,6 +534,12 @@ stop_proc redis
 say "Results"
 mkdir -p "$RESULTS_DIR"
 machine_meta
+if [ -n "${BENCH_OUT:-}" ]; then # bench/compare.sh: one side of a before/after run
+  $REPORT render "$RESULTS" "$WORK/meta.json" "$BENCH_OUT.md"
+  cp "$RESULTS" "$BENCH_OUT.jsonl"
+  echo "Wrote $BENCH_OUT.md"
+  exit 0
+fi
 $REPORT render "$RESULTS" "$WORK/meta.json" "$RESULTS_DIR/$STAMP.md"
 cp "$RESULTS_DIR/$STAMP.md" "$RESULTS_DIR/latest.md"
 cat "$RESULTS_DIR/latest.md"
