@@ -71,7 +71,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ns = this.GetPrimaryKeyString();
-        _quotas = QuotasOf(_limits.State.Overrides ?? NamespaceLimits.None);
+        _quotas = QuotasOf(_limits.State.Overrides ?? new NamespaceLimits());
         var started = _time.GetTimestamp();
         var snapshot = await _store.ClaimAsync(_ns, cancellationToken);
         _epoch = snapshot.Epoch;

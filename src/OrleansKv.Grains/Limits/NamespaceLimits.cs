@@ -17,9 +17,6 @@ public sealed record NamespaceLimits(
     [property: Id(3)] long? MaxBytes = null,
     [property: Id(4)] int? MaxValueBytes = null)
 {
-    /// <summary>No overrides: every limit is the configured default.</summary>
-    public static NamespaceLimits None { get; } = new();
-
     /// <summary>A sentence naming the first field out of range (<paramref name="maxValueBytes"/> bounds max_value_bytes), or null.</summary>
     public string? Problem(int maxValueBytes) => this switch
     {
@@ -50,9 +47,10 @@ public sealed record NamespaceLimitsInfo(
     [property: Id(3)] long Bytes);
 
 /// <summary>The persisted grain state of a namespace's limits (grain storage <c>NamespaceGrain.LimitsStorageName</c>).</summary>
+/// <remarks>A fresh default per instance, never a shared one: a JSON storage serializer may fill the existing value in.</remarks>
 [GenerateSerializer, Alias("OrleansKv.NamespaceLimitsState")]
 public sealed class NamespaceLimitsState
 {
     [Id(0)]
-    public NamespaceLimits Overrides { get; set; } = NamespaceLimits.None;
+    public NamespaceLimits Overrides { get; set; } = new();
 }
