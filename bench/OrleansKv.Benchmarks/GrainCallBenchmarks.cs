@@ -32,6 +32,7 @@ public class GrainCallBenchmarks
             silo.AddNamespaceGrains();
             silo.UseLocalhostClustering(FreePort(), gatewayPort: 0);
             silo.UseInMemoryReminderService();
+            silo.AddMemoryGrainStorage(NamespaceGrain.LimitsStorageName);
         });
         builder.Services.AddSqliteNamespaceStore(o =>
         {

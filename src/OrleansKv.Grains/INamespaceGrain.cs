@@ -10,7 +10,7 @@ namespace OrleansKv.Grains;
 /// <remarks>
 /// Failures a caller can act on: <see cref="NamespaceMovedException"/> (nothing was applied; call again and the
 /// namespace's current owner answers) and <see cref="NamespaceStoreException"/> (storage failed; a write's outcome is
-/// unknown). Bad arguments are <see cref="ArgumentException"/>.
+/// unknown). Bad arguments are <see cref="ArgumentException"/>; a write a quota refuses, <see cref="NamespaceQuotaException"/>.
 /// </remarks>
 [Alias("OrleansKv.INamespaceGrain")]
 public interface INamespaceGrain : IGrainWithStringKey
@@ -34,6 +34,14 @@ public interface INamespaceGrain : IGrainWithStringKey
     /// <summary>Runs up to 1000 operations in order; all writes apply atomically or none do.</summary>
     [Alias("Batch")]
     ValueTask<BatchResult> BatchAsync(IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default);
+
+    /// <summary>The namespace's limit overrides, the quotas in force and its durable usage.</summary>
+    [Alias("GetLimits")]
+    ValueTask<NamespaceLimitsInfo> GetLimitsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the namespace's limit overrides (persisted as grain state); null fields mean the defaults.</summary>
+    [Alias("SetLimits")]
+    ValueTask<NamespaceLimitsInfo> SetLimitsAsync(NamespaceLimits overrides, CancellationToken cancellationToken = default);
 
     /// <summary>Key and byte counts.</summary>
     [Alias("Stats")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrleansKv.Server.Limits;
 using OrleansKv.Server.Rest;
 using OrleansKv.Server.Tokens;
 
@@ -23,6 +24,8 @@ namespace OrleansKv.Server;
 [JsonSerializable(typeof(IssuedTokenResponse))]
 [JsonSerializable(typeof(TokenListResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(LimitsRequest))]
+[JsonSerializable(typeof(LimitsResponse))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext
 {
     /// <summary>The context the API writes with: like <see cref="Default"/>, but without escaping quotes and

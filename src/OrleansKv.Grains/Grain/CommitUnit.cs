@@ -10,10 +10,11 @@ internal sealed class CommitUnit
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CommitUnit(long revision, List<EntryMutation> mutations)
+    public CommitUnit(long revision, List<EntryMutation> mutations, UsageDelta usage = default)
     {
         Revision = revision;
         Mutations = mutations;
+        Usage = usage;
         foreach (var mutation in mutations)
         {
             PayloadBytes += mutation.Entry?.Value.Length ?? 0;
@@ -24,6 +25,9 @@ internal sealed class CommitUnit
     public long Revision { get; }
 
     public List<EntryMutation> Mutations { get; }
+
+    /// <summary>How the unit changes the namespace's usage once durable, as counted for its quotas.</summary>
+    public UsageDelta Usage { get; }
 
     /// <summary>Value bytes carried, for batching and back-pressure.</summary>
     public long PayloadBytes { get; }

@@ -61,6 +61,13 @@ internal sealed class GroupCommit
     /// <summary>The revision of the last durable batch.</summary>
     public long CommittedRevision { get; private set; }
 
+    /// <summary>The usage change of every staged unit that is not durable yet (quotas count it, so concurrent writes
+    /// cannot overshoot them).</summary>
+    public UsageDelta StagedUsage { get; private set; }
+
+    /// <summary>The last staged unit while it is not durable yet, else null.</summary>
+    public CommitUnit? LastPending => HasPending ? _last : null;
+
     /// <summary>Why the group commit stopped, once a commit failed or was fenced.</summary>
     public Exception? Failure { get; private set; }
 
@@ -95,15 +102,16 @@ internal sealed class GroupCommit
     /// <summary>Stages <paramref name="mutations"/> as one unit at revision <see cref="StagedRevision"/> + 1; its writes
     /// become what later writes are checked against, and it joins the next group commit.</summary>
     /// <exception cref="NamespaceMovedException">An earlier commit failed; this activation takes no more writes.</exception>
-    public CommitUnit Stage(List<EntryMutation> mutations)
+    public CommitUnit Stage(List<EntryMutation> mutations, UsageDelta usage = default)
     {
         if (Failure is not null)
         {
             throw new NamespaceMovedException("The namespace's activation retired after a failed commit; nothing was applied. Retry.", Failure);
         }
 
-        var unit = new CommitUnit(StagedRevision + 1, mutations);
+        var unit = new CommitUnit(StagedRevision + 1, mutations, usage);
         StagedRevision = unit.Revision;
+        StagedUsage += usage;
         foreach (var mutation in mutations)
         {
             _overlay[mutation.Key] = new PendingWrite(mutation.Entry, unit);
@@ -172,6 +180,7 @@ internal sealed class GroupCommit
                 }
 
                 _pendingBytes -= unit.PayloadBytes;
+                StagedUsage -= unit.Usage;
             }
 
             _committed(batch, result, started);
@@ -203,6 +212,7 @@ internal sealed class GroupCommit
         _queued.Clear();
         _overlay.Clear();
         _pendingBytes = 0;
+        StagedUsage = default;
         _failed(failure);
         foreach (var unit in failed)
         {

@@ -23,6 +23,7 @@ public sealed partial class NamespaceGrain
             if (op.Kind == BatchOpKind.Put)
             {
                 ValidateValue(op.Value);
+                CheckValueQuota(op.Value!.Length);
                 hashes[i] = SHA256.HashData(op.Value!);
             }
         }
@@ -31,6 +32,7 @@ public sealed partial class NamespaceGrain
         BatchResult result;
         CommitUnit? unit = null;
         CommitUnit? dependsOn = null;
+        NamespaceQuotaException? refusal = null;
         await _writeGate.WaitAsync(CancellationToken.None);
         try
         {
@@ -54,12 +56,26 @@ public sealed partial class NamespaceGrain
             result = outcome;
             if (mutations.Count > 0)
             {
-                unit = Stage(mutations);
+                var usage = UsageDelta.Of(mutations, before);
+                refusal = QuotaRefusal(usage);
+                if (refusal is null)
+                {
+                    unit = Stage(mutations, usage);
+                }
+                else
+                {
+                    dependsOn = _commits.LastPending;
+                }
             }
         }
         finally
         {
             _writeGate.Release();
+        }
+
+        if (refusal is not null)
+        {
+            return await RefuseAsync<BatchResult>(refusal, dependsOn);
         }
 
         // A batch that writes is durable after everything staged before it; one that only reads, or fails, changes

@@ -13,11 +13,13 @@ public sealed partial class NamespaceGrain
         Validate(command.Key);
         _metrics.Operation("put");
         ValidateValue(command.Value);
+        CheckValueQuota(command.Value.Length);
         var hash = command.Sha256 is { Length: 32 } known ? known : SHA256.HashData(command.Value);
         await _commits.WaitForRoomAsync();
 
         CommitUnit? unit = null;
         CommitUnit? dependsOn;
+        NamespaceQuotaException? refusal = null;
         bool live;
         await _writeGate.WaitAsync(CancellationToken.None);
         try
@@ -29,12 +31,26 @@ public sealed partial class NamespaceGrain
             if (ConditionsHold(live ? current : null, command.IfMatch, command.IfNoneMatch))
             {
                 var entry = NewEntry(command.Key, command.Value, command.ContentType, hash, command.Ttl, _commits.StagedRevision + 1, live ? current!.CreatedAt : now, now);
-                unit = Stage([EntryMutation.Put(entry)]);
+                var usage = UsageDelta.Of(current, entry);
+                refusal = QuotaRefusal(usage);
+                if (refusal is null)
+                {
+                    unit = Stage([EntryMutation.Put(entry)], usage);
+                }
+                else
+                {
+                    dependsOn = _commits.LastPending;
+                }
             }
         }
         finally
         {
             _writeGate.Release();
+        }
+
+        if (refusal is not null)
+        {
+            return await RefuseAsync<SetResult>(refusal, dependsOn);
         }
 
         if (unit is null)
@@ -75,7 +91,7 @@ public sealed partial class NamespaceGrain
             {
                 // An expired row is removed too, but the caller is told the key was not there.
                 status = live ? KvStatus.Ok : KvStatus.NotFound;
-                unit = current is null ? null : Stage([EntryMutation.Delete(key)]);
+                unit = current is null ? null : Stage([EntryMutation.Delete(key)], UsageDelta.Of(current, null));
             }
         }
         finally
@@ -124,10 +140,11 @@ public sealed partial class NamespaceGrain
         }
     }
 
-    /// <summary>Stages a unit and notes the expiries it brings.</summary>
-    private CommitUnit Stage(List<EntryMutation> mutations)
+    /// <summary>Stages a unit, with the usage change it makes (a TTL sweep passes none: it only lowers usage, which
+    /// the quotas then count once durable), and notes the expiries it brings.</summary>
+    private CommitUnit Stage(List<EntryMutation> mutations, UsageDelta usage = default)
     {
-        var unit = _commits.Stage(mutations);
+        var unit = _commits.Stage(mutations, usage);
         foreach (var mutation in mutations)
         {
             if (mutation.Entry?.ExpiresAt is { } expiresAt && _expiry.Note(expiresAt))

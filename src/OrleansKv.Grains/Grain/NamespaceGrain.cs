@@ -37,6 +37,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     private readonly ExpiryTracker _expiry;
     private readonly OwnershipLease _lease;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly IPersistentState<NamespaceLimitsState> _limits;
     private string _ns = string.Empty;
     private long _epoch;
     private long _keyCount;
@@ -49,12 +50,14 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
 
     public NamespaceGrain(
         INamespaceStore store,
+        [PersistentState("limits", LimitsStorageName)] IPersistentState<NamespaceLimitsState> limits,
         IOptions<NamespaceGrainOptions> options,
         NamespaceMetrics metrics,
         [FromKeyedServices(NamespaceGrainSiloExtensions.ClockKey)] TimeProvider time,
         ILogger<NamespaceGrain> logger)
     {
         _store = store;
+        _limits = limits;
         _options = options.Value;
         _metrics = metrics;
         _time = time;
@@ -68,6 +71,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ns = this.GetPrimaryKeyString();
+        _quotas = QuotasOf(_limits.State.Overrides ?? new NamespaceLimits());
         var started = _time.GetTimestamp();
         var snapshot = await _store.ClaimAsync(_ns, cancellationToken);
         _epoch = snapshot.Epoch;

@@ -6,6 +6,12 @@ public sealed class NamespaceGrainOptions
     /// <summary>Largest value accepted, in bytes (MAX_VALUE_BYTES).</summary>
     public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Default quota: most keys a namespace holds (NAMESPACE_MAX_KEYS); 0 = no limit.</summary>
+    public long MaxKeys { get; set; }
+
+    /// <summary>Default quota: most UTF-8 key bytes plus value bytes a namespace holds (NAMESPACE_MAX_BYTES); 0 = no limit.</summary>
+    public long MaxBytes { get; set; }
+
     /// <summary>Most entries one activation keeps cached.</summary>
     public int CacheMaxEntries { get; set; } = 10_000;
 

@@ -22,6 +22,7 @@ public sealed class NamespaceMetrics : IDisposable
     private readonly UpDownCounter<long> _objects;
     private readonly UpDownCounter<long> _storedBytes;
     private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _quotaRefusals;
     private long _logicalTotal;
     private long _storedTotal;
 
@@ -37,6 +38,7 @@ public sealed class NamespaceMetrics : IDisposable
         _bytes = _meter.CreateUpDownCounter<long>("kv_storage_bytes_total", description: "Key plus value bytes stored in the namespaces active on this silo, as written (logical).");
         _objects = _meter.CreateUpDownCounter<long>("kv_storage_objects_total", description: "Distinct contents stored by the namespaces active on this silo (each once per namespace).");
         _storedBytes = _meter.CreateUpDownCounter<long>("kv_storage_stored_bytes", unit: "By", description: "Bytes the contents of the namespaces active on this silo take in storage, after deduplication and compression.");
+        _quotaRefusals = _meter.CreateCounter<long>("kv_quota_refusals_total", description: "Writes refused by a namespace quota, by quota (keys, bytes, value_size).");
         _active = _meter.CreateUpDownCounter<long>("kv_namespaces_active", description: "Namespace grains active on this silo.");
         _meter.CreateObservableGauge(
             "kv_storage_compression_ratio",
@@ -60,6 +62,13 @@ public sealed class NamespaceMetrics : IDisposable
             _dedupHits.Add(dedupHits);
         }
     }
+
+    internal void QuotaRefused(QuotaKind kind) => _quotaRefusals.Add(1, new KeyValuePair<string, object?>("quota", kind switch
+    {
+        QuotaKind.Keys => "keys",
+        QuotaKind.Bytes => "bytes",
+        _ => "value_size",
+    }));
 
     internal void CommitOutcome(string outcome) => _commits.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

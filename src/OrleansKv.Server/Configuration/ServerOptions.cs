@@ -120,6 +120,34 @@ public sealed class ServerOptions
     [ConfigurationKeyName("MAX_VALUE_BYTES")]
     public int MaxValueBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Default request rate of a namespace, per front end (silo), in requests per second; 0 = no limit.</summary>
+    [ConfigurationKeyName("NAMESPACE_OPS_PER_SECOND")]
+    public int NamespaceOpsPerSecond { get; set; }
+
+    /// <summary>Default burst of a namespace: requests its bucket holds; 0 = one second's worth of NAMESPACE_OPS_PER_SECOND.</summary>
+    [ConfigurationKeyName("NAMESPACE_BURST")]
+    public int NamespaceBurst { get; set; }
+
+    /// <summary>Request rate of each credential (token or JWT subject) within its namespace, per front end; 0 = no limit.</summary>
+    [ConfigurationKeyName("TOKEN_OPS_PER_SECOND")]
+    public int TokenOpsPerSecond { get; set; }
+
+    /// <summary>Burst of each credential; 0 = one second's worth of TOKEN_OPS_PER_SECOND.</summary>
+    [ConfigurationKeyName("TOKEN_BURST")]
+    public int TokenBurst { get; set; }
+
+    /// <summary>Default quota: most keys a namespace holds; 0 = no limit.</summary>
+    [ConfigurationKeyName("NAMESPACE_MAX_KEYS")]
+    public long NamespaceMaxKeys { get; set; }
+
+    /// <summary>Default quota: most bytes (UTF-8 key bytes plus value bytes) a namespace holds; 0 = no limit.</summary>
+    [ConfigurationKeyName("NAMESPACE_MAX_BYTES")]
+    public long NamespaceMaxBytes { get; set; }
+
+    /// <summary>How often a front end re-reads a namespace's rate overrides set through another silo, in seconds.</summary>
+    [ConfigurationKeyName("LIMITS_REFRESH_SECONDS")]
+    public int LimitsRefreshSeconds { get; set; } = 5;
+
     [ConfigurationKeyName("LOG_LEVEL")]
     public string LogLevel { get; set; } = "Information";
 

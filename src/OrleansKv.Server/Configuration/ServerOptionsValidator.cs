@@ -23,6 +23,21 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         failures.AddRange(new OrleansKv.Grains.Storage.CompressionOptions { Level = options.CompressionLevel, MinBytes = options.CompressionMinBytes }.Problems());
         CheckRange(failures, "TTL_REMINDER_PERIOD_SECONDS", options.TtlReminderPeriodSeconds, 1, 86_400);
         CheckRange(failures, "DIRECTORY_ENTRY_EXPIRY_MINUTES", options.DirectoryEntryExpiryMinutes, 1, 525_600);
+        CheckRange(failures, "NAMESPACE_OPS_PER_SECOND", options.NamespaceOpsPerSecond, 0, 10_000_000);
+        CheckRange(failures, "NAMESPACE_BURST", options.NamespaceBurst, 0, 100_000_000);
+        CheckRange(failures, "TOKEN_OPS_PER_SECOND", options.TokenOpsPerSecond, 0, 10_000_000);
+        CheckRange(failures, "TOKEN_BURST", options.TokenBurst, 0, 100_000_000);
+        CheckRange(failures, "LIMITS_REFRESH_SECONDS", options.LimitsRefreshSeconds, 1, 3600);
+        if (options.NamespaceMaxKeys < 0)
+        {
+            failures.Add($"NAMESPACE_MAX_KEYS must be 0 (no limit) or more, not {options.NamespaceMaxKeys}.");
+        }
+
+        if (options.NamespaceMaxBytes < 0)
+        {
+            failures.Add($"NAMESPACE_MAX_BYTES must be 0 (no limit) or more, not {options.NamespaceMaxBytes}.");
+        }
+
         if (!options.EnableHttp && !options.EnableGrpc)
         {
             failures.Add("ENABLE_HTTP and ENABLE_GRPC are both false; enable at least one.");

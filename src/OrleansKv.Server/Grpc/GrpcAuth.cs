@@ -36,8 +36,4 @@ internal static class GrpcAuth
                 principal.Namespace is null
                     ? "The credential has no namespace; it cannot read or write keys."
                     : $"The credential lacks the '{KvPrincipal.ScopeNames(scope)[0]}' scope this call needs.");
-
-    /// <summary>Authenticates and checks <paramref name="scope"/>: the caller's namespace.</summary>
-    public static async ValueTask<string> AuthorizeAsync(GrpcCallContext call, CredentialValidator validator, KvScopes scope) =>
-        RequireScope(await AuthenticateAsync(call, validator), scope);
 }

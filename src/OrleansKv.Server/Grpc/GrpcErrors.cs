@@ -27,6 +27,7 @@ internal static class GrpcErrors
     public static RpcException? FromException(Exception exception) => exception switch
     {
         RpcException or OperationCanceledException => null,
+        NamespaceQuotaException or Limits.RateLimitedException => new RpcException(StatusCode.ResourceExhausted, exception.Message),
         ArgumentException argument => new RpcException(StatusCode.InvalidArgument, FirstLine(argument.Message)),
         NamespaceStoreException => StorageUnavailable(),
         NamespaceMovedException => new RpcException(StatusCode.Unavailable, "The namespace is moving between silos; nothing was applied. Retry."),

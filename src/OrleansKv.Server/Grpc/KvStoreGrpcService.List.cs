@@ -15,7 +15,8 @@ internal sealed partial class KvStoreGrpcService
     /// </summary>
     private async Task ListAsync(ListRequest request, IGrpcStreamWriter<ListResponse> writer, GrpcCallContext call)
     {
-        var ns = await GrpcAuth.AuthorizeAsync(call, _validator, KvScopes.Read);
+        var caller = await GrpcAuth.AuthenticateAsync(call, _validator);
+        GrpcAuth.RequireScope(caller, KvScopes.Read);
         KvProto.CheckPrefix(request.Prefix);
         if (request.StartAfter.Length > 0)
         {
@@ -29,7 +30,7 @@ internal sealed partial class KvStoreGrpcService
 
         var query = new ListQuery(request.Prefix, request.StartAfter.Length > 0 ? request.StartAfter : null, request.Limit);
         var token = call.CancellationToken;
-        await foreach (var item in new NamespaceHandle(_grains, ns).ListAsync(query, token).WithCancellation(token))
+        await foreach (var item in Namespace(caller).ListAsync(query, token).WithCancellation(token))
         {
             await writer.WriteAsync(
                 new ListResponse { Key = item.Key, Size = item.Size, Etag = KvProto.ETag(item.Version), ExpiresAt = KvProto.Time(item.ExpiresAt) },

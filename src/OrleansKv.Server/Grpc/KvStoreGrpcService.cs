@@ -107,7 +107,7 @@ internal sealed partial class KvStoreGrpcService
         return new HealthCheckResponse { Healthy = healthy, Silo = health.Silo.Silo.ToString(), ClusterSize = health.Silo.ClusterSize };
     }
 
-    private NamespaceHandle Namespace(KvPrincipal caller) => new(_grains, caller.Namespace!);
+    private NamespaceHandle Namespace(KvPrincipal caller) => _grains.Admit(caller);
 
     private static string Path(string method) => $"/{ServiceName}/{method}";
 

@@ -19,6 +19,8 @@ internal sealed partial class ApiExceptionHandler
     public static (int Status, string Code, string Message) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "value_too_large" : "bad_request", bad.Message),
+        NamespaceQuotaException { Kind: QuotaKind.ValueSize } quota => (StatusCodes.Status413PayloadTooLarge, "value_too_large", quota.Message),
+        NamespaceQuotaException quota => (StatusCodes.Status507InsufficientStorage, "quota_exceeded", quota.Message),
         ArgumentException argument => (StatusCodes.Status400BadRequest, "invalid_argument", FirstLine(argument.Message)),
         NamespaceStoreException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "Storage is unavailable; the outcome of a write in flight is unknown. Retry."),
         NamespaceMovedException => (StatusCodes.Status503ServiceUnavailable, "unavailable", "The namespace is moving between silos; nothing was applied. Retry."),

@@ -7,6 +7,7 @@ using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
+using OrleansKv.Server.Limits;
 using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Rest;
@@ -81,10 +82,12 @@ public static class ServerHostingExtensions
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
         services.AddKvMetrics();
+        services.AddKvLimits();
         return builder;
     }
 
-    /// <summary>The middleware: metrics, errors as JSON, then authentication and authorization in one step.</summary>
+    /// <summary>The middleware: metrics, errors as JSON, authentication and authorization in one step, then the
+    /// per-namespace rate limits (which need the caller).</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
         // Start listening to instruments now, not at the first scrape, so nothing before it is lost.
@@ -92,6 +95,7 @@ public static class ServerHostingExtensions
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
         app.UseMiddleware<KvAuthMiddleware>();
+        app.UseRateLimiter();
         return app;
     }
 
@@ -103,6 +107,7 @@ public static class ServerHostingExtensions
         rest.MapMetrics();
         rest.MapTokensApi();
         rest.MapTokenExchangeApi();
+        rest.MapLimitsApi();
         rest.MapKvApi();
         rest.MapKeysApi();
         rest.MapBatchApi();

@@ -32,6 +32,8 @@ internal static class SiloHosting
             silo.AddNamespaceGrains(o =>
             {
                 o.MaxValueBytes = options.MaxValueBytes;
+                o.MaxKeys = options.NamespaceMaxKeys;
+                o.MaxBytes = options.NamespaceMaxBytes;
                 o.TtlReminderPeriod = reminderPeriod;
                 if (options.IsClustered)
                 {
@@ -58,7 +60,7 @@ internal static class SiloHosting
     }
 
     /// <summary>One silo, no server: development clustering on loopback, no gateway, the SQLite store, and SQLite
-    /// reminders and grain storage (tokens) beside it, so both survive a restart.</summary>
+    /// reminders and grain storage (tokens, namespace limits) beside it, so both survive a restart.</summary>
     private static void UseEmbedded(this ISiloBuilder silo, ServerOptions options)
     {
         silo.UseLocalhostClustering(options.SiloPort ?? FreeLoopbackPort(), gatewayPort: 0, serviceId: options.ClusterId, clusterId: options.ClusterId);
@@ -70,6 +72,11 @@ internal static class SiloHosting
         silo.AddSqliteGrainStorage(TokenGrain.StorageName, o =>
         {
             o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-grains.db");
+            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+        });
+        silo.AddSqliteGrainStorage(NamespaceGrain.LimitsStorageName, o =>
+        {
+            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-namespaces.db");
             o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
         });
         silo.Services.AddSqliteNamespaceStore(o =>
@@ -113,6 +120,11 @@ internal static class SiloHosting
             o.CreateMultiplexer = _ => cluster.GetAsync();
         });
         silo.AddRedisGrainStorage(TokenGrain.StorageName, o =>
+        {
+            o.ConfigurationOptions = cluster.Options;
+            o.CreateMultiplexer = _ => cluster.GetAsync();
+        });
+        silo.AddRedisGrainStorage(NamespaceGrain.LimitsStorageName, o =>
         {
             o.ConfigurationOptions = cluster.Options;
             o.CreateMultiplexer = _ => cluster.GetAsync();

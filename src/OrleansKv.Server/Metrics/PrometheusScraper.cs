@@ -16,11 +16,11 @@ internal sealed class PrometheusScraper : IDisposable
     private readonly BaseExportingMetricReader _reader;
     private readonly MeterProvider _provider;
 
-    public PrometheusScraper(RuntimeGauges gauges, ServerMetrics server, NamespaceMetrics namespaces)
+    public PrometheusScraper(RuntimeGauges gauges, ServerMetrics server, NamespaceMetrics namespaces, Limits.LimitMetrics limits)
     {
         _reader = new BaseExportingMetricReader(_exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         _provider = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(server.MeterName, namespaces.MeterName, gauges.MeterName)
+            .AddMeter(server.MeterName, namespaces.MeterName, gauges.MeterName, limits.MeterName)
             .AddView("kv_request_duration_seconds", new ExplicitBucketHistogramConfiguration { Boundaries = ServerMetrics.DurationBuckets })
             .AddView("kv_group_commit_batch_size", new ExplicitBucketHistogramConfiguration { Boundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] })
             .AddReader(_reader)

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
+using OrleansKv.Server.Auth;
+using OrleansKv.Server.Limits;
 
 namespace OrleansKv.Server.Namespaces;
 
@@ -14,14 +16,32 @@ namespace OrleansKv.Server.Namespaces;
 /// refused it, or its commit was fenced); when it may have (a silo died mid-call, a timeout, storage failed) the caller
 /// gets the failure, which the edges answer 503 "outcome unknown". Retrying such a write blindly could apply it twice,
 /// around another client's write, which no linearizable store may do.</para>
+/// <para>The rate limits <see cref="Admit"/> applies come from the front end's limiter; callers built without one
+/// (grain-level tools and tests) have none.</para>
 /// <para>Retries back off from 20 ms to 500 ms and stop after <see cref="RetryBudget"/> or when the request ends.</para>
 /// </remarks>
-internal sealed partial class NamespaceCalls(IGrainFactory grains, TimeProvider time, ILogger<NamespaceCalls> logger)
+internal sealed partial class NamespaceCalls(IGrainFactory grains, TimeProvider time, ILogger<NamespaceCalls> logger, NamespaceRateLimiter? rates = null)
 {
     /// <summary>How long a call keeps retrying: longer than failure detection plus one ownership lease.</summary>
     public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(15);
 
     public INamespaceGrain Grain(string ns) => grains.GetGrain<INamespaceGrain>(ns);
+
+    /// <summary>
+    /// The caller's namespace, once the request is admitted by its rate limits (<see cref="RateLimitedException"/> when
+    /// not). For protocols the HTTP rate limiting middleware does not cover (gRPC); REST requests are admitted there.
+    /// </summary>
+    public NamespaceHandle Admit(KvPrincipal caller, string protocol = "grpc")
+    {
+        rates?.Admit(caller, protocol);
+        return new NamespaceHandle(this, caller.Namespace!);
+    }
+
+    public ValueTask<NamespaceLimitsInfo> GetLimitsAsync(string ns, CancellationToken cancellationToken) =>
+        RunAsync(ns, 0, static (g, _, ct) => g.GetLimitsAsync(ct), readOnly: true, cancellationToken);
+
+    public ValueTask<NamespaceLimitsInfo> SetLimitsAsync(string ns, NamespaceLimits overrides, CancellationToken cancellationToken) =>
+        RunAsync(ns, overrides, static (g, overrides, ct) => g.SetLimitsAsync(overrides, ct), readOnly: false, cancellationToken);
 
     public ValueTask<StoredEntry?> GetAsync(string ns, string key, CancellationToken cancellationToken) =>
         RunAsync(ns, key, static (g, key, ct) => g.GetAsync(key, ct), readOnly: true, cancellationToken);

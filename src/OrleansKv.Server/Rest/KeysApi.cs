@@ -12,6 +12,13 @@ namespace OrleansKv.Server.Rest;
 internal static class KeysApi
 {
     private const int DefaultLimit = 100;
+
+    /// <summary>
+    /// The largest <c>offset=</c> still accepted, for clients written before cursors. Offsets are skipped by reading
+    /// past them, so a page costs offset + limit + 1 keys read; with both bounded by 1000 a page never reads more than
+    /// about two full pages. Paging is by cursor, which costs limit + 1 keys per page wherever it starts.
+    /// </summary>
+    public const int MaxOffset = KeyRules.MaxListLimit;
     private const string CursorMark = "k1:";
 
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
@@ -56,9 +63,16 @@ internal static class KeysApi
             return ApiErrors.BadRequest("invalid_limit", $"limit must be a whole number from 1 to {KeyRules.MaxListLimit}.");
         }
 
-        if (!TryInt(query["offset"].ToString(), 0, 0, 1_000_000, out var offset))
+        if (!TryInt(query["offset"].ToString(), 0, 0, int.MaxValue, out var offset))
         {
-            return ApiErrors.BadRequest("invalid_offset", "offset must be a whole number from 0 to 1000000.");
+            return ApiErrors.BadRequest("invalid_offset", $"offset must be a whole number from 0 to {MaxOffset}.");
+        }
+
+        if (offset > MaxOffset)
+        {
+            return ApiErrors.BadRequest(
+                "offset_too_large",
+                $"offset is at most {MaxOffset}; page with cursor= (the next_cursor of the previous page) instead, which costs the same for every page.");
         }
 
         string? startAfter = null;

@@ -64,6 +64,11 @@ internal sealed class TestSilo : IAsyncDisposable
                 o.DatabasePath = Path.Combine(directory, "orleans-reminders.db");
                 o.Synchronous = SqliteSynchronousMode.Normal;
             });
+            silo.AddSqliteGrainStorage(NamespaceGrain.LimitsStorageName, o =>
+            {
+                o.DatabasePath = Path.Combine(directory, "orleans-namespaces.db");
+                o.Synchronous = SqliteSynchronousMode.Normal;
+            });
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.AddNamespaceGrains(o =>
             {

@@ -17,6 +17,11 @@ public sealed class StartupTests
         { "BIND_ADDRESS", "not-an-ip", "BIND_ADDRESS" },
         { "ADMIN_TOKEN", "short", "ADMIN_TOKEN" },
         { "ENABLE_HTTP", "maybe", "ENABLE_HTTP" },
+        { "NAMESPACE_MAX_KEYS", "-1", "NAMESPACE_MAX_KEYS" },
+        { "NAMESPACE_MAX_BYTES", "lots", "NAMESPACE_MAX_BYTES" },
+        { "NAMESPACE_OPS_PER_SECOND", "-5", "NAMESPACE_OPS_PER_SECOND" },
+        { "TOKEN_BURST", "-1", "TOKEN_BURST" },
+        { "LIMITS_REFRESH_SECONDS", "0", "LIMITS_REFRESH_SECONDS" },
     };
 
     [Theory]

@@ -130,6 +130,8 @@ public sealed class KeysApiTests : IClassFixture<KvServerFactory>
     [InlineData("limit=99999999999999999999", "invalid_limit")]
     [InlineData("offset=-1", "invalid_offset")]
     [InlineData("offset=x", "invalid_offset")]
+    [InlineData("offset=99999999999999999999", "invalid_offset")]
+    [InlineData("offset=1000000", "offset_too_large")]
     [InlineData("cursor=not-a-cursor!", "invalid_cursor")]
     [InlineData("cursor=eA", "invalid_cursor")]
     public async Task BadListingParametersAre400(string query, string code)
@@ -154,6 +156,20 @@ public sealed class KeysApiTests : IClassFixture<KvServerFactory>
         Assert.Equal(JsonValueKind.String, page.GetProperty("next_cursor").ValueKind);
         using var past = await client.GetAsync("/v1/keys?offset=10");
         Assert.Equal(0, (await RestAssert.JsonAsync(past, HttpStatusCode.OK)).GetProperty("keys").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AnOffsetAboveTheBoundIs400AndPointsToTheCursor()
+    {
+        using var client = await _server.NewNamespaceClientAsync();
+        await PutAllAsync(client, ["a", "b"]);
+
+        using var tooFar = await client.GetAsync("/v1/keys?offset=1001");
+        var error = await RestAssert.ErrorAsync(tooFar, HttpStatusCode.BadRequest, "offset_too_large");
+        using var atBound = await client.GetAsync("/v1/keys?offset=1000");
+
+        Assert.Contains("cursor", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await RestAssert.JsonAsync(atBound, HttpStatusCode.OK)).GetProperty("keys").GetArrayLength());
     }
 
     [Fact]
