@@ -36,7 +36,8 @@ public sealed class ServerOptions
     [ConfigurationKeyName("BIND_ADDRESS")]
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Redis connection string; unset runs one silo on the embedded store.</summary>
+    /// <summary>Redis connection string (one server, Redis Cluster seed nodes, or Sentinels with serviceName=...);
+    /// unset runs one silo on the embedded store.</summary>
     [ConfigurationKeyName("REDIS_URL")]
     public string? RedisUrl { get; set; }
 
@@ -125,4 +126,9 @@ public sealed class ServerOptions
 
     /// <summary>True when the server runs as a cluster silo over Redis.</summary>
     public bool IsClustered => !string.IsNullOrWhiteSpace(RedisUrl);
+
+    /// <summary><see cref="RedisUrl"/> as a StackExchange.Redis configuration string (validated at start-up).</summary>
+    public string RedisConnectionString => Configuration.RedisUrl.TryNormalize(RedisUrl, out var configuration, out var problem)
+        ? configuration
+        : throw new Hosting.InvalidConfigurationException(problem!);
 }

@@ -41,13 +41,8 @@ internal static class SiloHosting
             });
             if (options.IsClustered)
             {
-                if (!RedisUrl.TryNormalize(options.RedisUrl, out var configuration, out var problem))
-                {
-                    throw new InvalidConfigurationException(problem!);
-                }
-
                 silo.ConfigureEndpoints(ResolveAdvertisedAddress(options.AdvertisedHost), options.SiloPort ?? 11111, gatewayPort: 0, listenOnAnyHostAddress: options.BindAddress == "0.0.0.0");
-                silo.UseRedisCluster(configuration, options);
+                silo.UseRedisCluster(options.RedisConnectionString, options);
             }
             else
             {

@@ -140,7 +140,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task<bool> PingAsync() => (await TrySendAsync("PING"))?.StartsWith("+PONG", StringComparison.Ordinal) == true;
+    /// <summary>Up when it answers PING, or refuses it for want of a password (<c>--requirepass</c>).</summary>
+    private async Task<bool> PingAsync() => (await TrySendAsync("PING")) is { } reply
+        && (reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal));
 
     private static string FindRedisServer()
     {
