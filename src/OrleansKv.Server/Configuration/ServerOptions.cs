@@ -41,6 +41,11 @@ public sealed class ServerOptions
     [ConfigurationKeyName("REDIS_URL")]
     public string? RedisUrl { get; set; }
 
+    /// <summary>Replicas that must confirm each commit (Redis WAIT) before it is acknowledged, in cluster mode; 0 (default)
+    /// acknowledges on the primary's reply, so a failover can lose the last acknowledged writes.</summary>
+    [ConfigurationKeyName("REDIS_WAIT_REPLICAS")]
+    public int RedisWaitReplicas { get; set; }
+
     /// <summary>Where the embedded store keeps its files.</summary>
     [ConfigurationKeyName("DATA_DIR")]
     public string DataDirectory { get; set; } = "./data";

@@ -116,6 +116,7 @@ internal static class SiloHosting
         {
             o.ConfigurationString = configuration;
             o.Compression = Compression(options);
+            o.WaitReplicas = options.RedisWaitReplicas;
         });
     }
 

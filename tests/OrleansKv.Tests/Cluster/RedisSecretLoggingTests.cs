@@ -36,7 +36,7 @@ public sealed class RedisSecretLoggingTests
         Assert.Equal(0, await server.StopAsync());
         var output = server.Output;
         var banner = Assert.Single(output.Split('\n'), l => l.Contains("OrleansKv started:", StringComparison.Ordinal));
-        Assert.Contains($"storage=redis server=127.0.0.1:{redis.Port} tls=off password=on", banner, StringComparison.Ordinal);
+        Assert.Contains($"storage=redis server=127.0.0.1:{redis.Port} tls=off password=on wait-replicas=0", banner, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, output, StringComparison.Ordinal);
     }
 

@@ -17,6 +17,8 @@ public sealed class StartupTests
         { "BIND_ADDRESS", "not-an-ip", "BIND_ADDRESS" },
         { "ADMIN_TOKEN", "short", "ADMIN_TOKEN" },
         { "ENABLE_HTTP", "maybe", "ENABLE_HTTP" },
+        { "REDIS_WAIT_REPLICAS", "-1", "REDIS_WAIT_REPLICAS" },
+        { "REDIS_WAIT_REPLICAS", "1", "REDIS_WAIT_REPLICAS" },
     };
 
     [Theory]
