@@ -68,7 +68,7 @@ public sealed class RedisStoreOptions
     /// <summary>
     /// How long a claim or commit waits for <see cref="WaitReplicas"/> confirmations. When fewer confirm in time the
     /// operation fails with <see cref="NamespaceStoreException"/>: it was applied on the primary, so its outcome is
-    /// unknown.
+    /// unknown. The script and the wait together are bounded by <see cref="OperationTimeout"/>.
     /// </summary>
     public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

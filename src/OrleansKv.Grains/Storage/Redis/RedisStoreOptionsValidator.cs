@@ -44,9 +44,9 @@ public sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOpti
             failures.Add($"{Prefix}{nameof(RedisStoreOptions.WaitReplicas)} must be between 0 and {RedisStoreOptions.MaxWaitReplicas}, not {options.WaitReplicas}.");
         }
 
-        if (options.ReplicaWaitTimeout <= TimeSpan.Zero || (options.OperationTimeout > TimeSpan.Zero && options.ReplicaWaitTimeout >= options.OperationTimeout))
+        if (options.ReplicaWaitTimeout <= TimeSpan.Zero || options.ReplicaWaitTimeout > RedisStoreOptions.MaxOperationTimeout)
         {
-            failures.Add($"{Prefix}{nameof(RedisStoreOptions.ReplicaWaitTimeout)} must be more than zero and less than {Prefix}{nameof(RedisStoreOptions.OperationTimeout)}.");
+            failures.Add($"{Prefix}{nameof(RedisStoreOptions.ReplicaWaitTimeout)} must be more than zero and at most {RedisStoreOptions.MaxOperationTimeout}.");
         }
 
         failures.AddRange(options.Compression.Problems());

@@ -52,7 +52,7 @@ public sealed class RedisStoreOptionsTests(RedisServerFixture redis) : IClassFix
             case nameof(RedisStoreOptions.TtlBackstopGrace): options.TtlBackstopGrace = TimeSpan.FromSeconds(-1); break;
             case nameof(RedisStoreOptions.OperationTimeout): options.OperationTimeout = TimeSpan.Zero; break;
             case nameof(RedisStoreOptions.WaitReplicas): options.WaitReplicas = -1; break;
-            case nameof(RedisStoreOptions.ReplicaWaitTimeout): options.ReplicaWaitTimeout = options.OperationTimeout; break;
+            case nameof(RedisStoreOptions.ReplicaWaitTimeout): options.ReplicaWaitTimeout = TimeSpan.Zero; break;
         }
 
         var result = new RedisStoreOptionsValidator().Validate(null, options);
