@@ -71,6 +71,12 @@ check_case all-options "ConfigMap ConfigMap Deployment HorizontalPodAutoscaler P
   -f "$CHART/ci/all-options-values.yaml"
 check_case external-redis "Deployment PodDisruptionBudget Secret Service Service ServiceAccount" \
   -f "$CHART/ci/external-redis-values.yaml"
+check_case external-redis-cluster "Deployment PodDisruptionBudget Secret Service Service ServiceAccount" \
+  -f "$CHART/ci/external-redis-cluster-values.yaml"
+check_case external-sentinel "Deployment PodDisruptionBudget Secret Service Service ServiceAccount" \
+  -f "$CHART/ci/external-sentinel-values.yaml"
+check_case redis-ha "ConfigMap ConfigMap Deployment PodDisruptionBudget Secret Service Service Service Service Service ServiceAccount StatefulSet StatefulSet" \
+  -f "$CHART/ci/redis-ha-values.yaml"
 check_case existing-secrets "Deployment Service Service" \
   -f "$CHART/ci/existing-secrets-values.yaml"
 check_case embedded "Deployment PodDisruptionBudget Secret Service ServiceAccount" \
@@ -108,6 +114,13 @@ must_refuse "both PDB fields" "set exactly one of podDisruptionBudget" --set pod
 must_refuse "clashing container ports" "must all differ" --set ports.grpc=3000
 must_refuse "clashing service ports" "service.httpPort and service.grpcPort must differ" --set service.grpcPort=3000
 must_refuse "extraEnv overriding a chart setting" "extraEnv sets REDIS_URL" --set 'extraEnv[0].name=REDIS_URL' --set 'extraEnv[0].value=x:6379'
+must_refuse "two external Redis at once" "set only one of redis.url, redis.existingSecret, redis.clusterNodes" --set redis.enabled=false --set redis.url=redis.example:6379 --set 'redis.clusterNodes[0]=node-0:6379'
+must_refuse "bundled Redis plus cluster nodes" "redis.clusterNodes and redis.sentinel are for an external one" --set 'redis.clusterNodes[0]=node-0:6379'
+must_refuse "a Sentinel without its master name" "needs both redis.sentinel.masterName and redis.sentinel.nodes" --set redis.enabled=false --set 'redis.sentinel.nodes[0]=s-0:26379'
+must_refuse "a seed node that is not host:port" "clusterNodes" --set redis.enabled=false --set 'redis.clusterNodes[0]=node-0'
+must_refuse "redis.ha without the bundled Redis" "redis.ha.enabled=true is for the bundled Redis" --set redis.enabled=false --set redis.url=redis.example:6379 --set redis.ha.enabled=true
+must_refuse "redis.ha.waitReplicas above the one replica" "waitReplicas" --set redis.ha.enabled=true --set redis.ha.waitReplicas=2
+must_refuse "a negative redis.waitReplicas" "waitReplicas" --set redis.waitReplicas=-1
 must_refuse "HPA max below min" "autoscaling.maxReplicas=2 is below" --set autoscaling.enabled=true --set autoscaling.maxReplicas=2
 
 echo "== NOTES.txt"

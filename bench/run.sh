@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OrleansKv benchmarks on loopback, side by side with their ceilings and peers (bench/README.md).
 #
-#   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode (~6-8 minutes)
+#   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode: one redis-server,
+#                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters (~8-10 minutes)
 #   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
 #   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, gRPC framing, store commit)
@@ -311,7 +312,7 @@ cpu_args() { echo "--server-cpu $SERVER_CPU --client-cpu $CLIENT_CPU"; }
 
 # alloc_bytes NAME URL : bytes the server process allocated since start (OrleansKv: /metrics; baselines: /_bench/alloc).
 alloc_bytes() {
-  if [ "$1" = okv ] || [ "$1" = cluster ]; then
+  if [ "$1" = okv ] || [[ "$1" == cluster* ]]; then
     curl -s --max-time 5 "$2/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {print $NF; exit}'
   else
     curl -s --max-time 5 "$2/_bench/alloc"
@@ -528,6 +529,56 @@ if wants cluster; then
   done
   stop_proc cluster
   stop_proc stateless
+
+  # The cost of REDIS_WAIT_REPLICAS=1: the same SET through a silo whose commits wait for a replica (WAIT 1)
+  # of the same redis-server, on loopback.
+  if [ "$REDIS_OK" = 1 ]; then
+    say "Cluster mode with REDIS_WAIT_REPLICAS=1 (a replica of the same redis-server)"
+    REPLICA_PORT=$(free_port)
+    start_proc replica "$SERVER_CPUS" redis-server --port "$REPLICA_PORT" --bind 127.0.0.1 --dir "$WORK" --save '' --appendonly no --replicaof 127.0.0.1 "$REDIS_PORT"
+    for _ in $(seq 1 100); do redis-cli -p "$REPLICA_PORT" info replication 2>/dev/null | grep -q 'master_link_status:up' && break; sleep 0.1; done
+    WAIT_HTTP=$(free_port)
+    start_proc cluster_wait "$SERVER_CPUS" env HTTP_PORT="$WAIT_HTTP" GRPC_PORT="$(free_port)" SILO_PORT="$(free_port)" REDIS_WAIT_REPLICAS=1 \
+      REDIS_URL="127.0.0.1:$REDIS_PORT" CLUSTER_ID="bench-wait-$$" DATA_DIR="$WORK/cluster-wait-data" TOKEN="$TOKEN" LOG_LEVEL=Warning dotnet "$SERVER_DLL"
+    if wait_http cluster_wait "http://127.0.0.1:$WAIT_HTTP/readyz" 45 && preload cluster_wait "http://127.0.0.1:$WAIT_HTTP"; then
+      prewarm_rest "http://127.0.0.1:$WAIT_HTTP"
+      run_wrk cluster_set_okv_wait1 cluster_wait "http://127.0.0.1:$WAIT_HTTP" set
+    else
+      skip cluster_set_okv_wait1 "cluster mode with REDIS_WAIT_REPLICAS=1 did not start: $(last_log_line cluster_wait)"
+    fi
+    stop_proc cluster_wait
+    stop_proc replica
+  else
+    skip cluster_set_okv_wait1 "redis-server did not start"
+  fi
+
+  # Three Redis Cluster masters against the one redis-server above, the same load, the same CPUs.
+  say "Cluster mode on a Redis Cluster of three masters (redis-cli --cluster create)"
+  SHARDS_OK=0; SHARD_SEEDS=""
+  for i in 1 2 3; do
+    port=$(free_port)
+    mkdir -p "$WORK/shard-$i"
+    start_proc "shard$i" "$SERVER_CPUS" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK/shard-$i" \
+      --cluster-enabled yes --cluster-announce-ip 127.0.0.1
+    for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    SHARD_SEEDS="${SHARD_SEEDS:+$SHARD_SEEDS,}127.0.0.1:$port"
+  done
+  # shellcheck disable=SC2046
+  if redis-cli --cluster create $(echo "$SHARD_SEEDS" | tr ',' ' ') --cluster-yes >"$WORK/shards.log" 2>&1; then
+    SHARDS_HTTP=$(free_port)
+    start_proc cluster_shards "$SERVER_CPUS" env HTTP_PORT="$SHARDS_HTTP" GRPC_PORT="$(free_port)" SILO_PORT="$(free_port)" \
+      REDIS_URL="$SHARD_SEEDS" CLUSTER_ID="bench-shards-$$" DATA_DIR="$WORK/cluster-shards-data" TOKEN="$TOKEN" LOG_LEVEL=Warning dotnet "$SERVER_DLL"
+    if wait_http cluster_shards "http://127.0.0.1:$SHARDS_HTTP/readyz" 45 && preload cluster_shards "http://127.0.0.1:$SHARDS_HTTP"; then
+      SHARDS_OK=1
+      prewarm_rest "http://127.0.0.1:$SHARDS_HTTP"
+      for mode in get set; do run_wrk "cluster_${mode}_okv_3masters" cluster_shards "http://127.0.0.1:$SHARDS_HTTP" "$mode"; done
+    fi
+    stop_proc cluster_shards
+  fi
+  if [ "$SHARDS_OK" = 0 ]; then
+    for mode in get set; do skip "cluster_${mode}_okv_3masters" "Redis Cluster or the silo on it did not start: $(tail -n 1 "$WORK/shards.log" 2>/dev/null) $(last_log_line cluster_shards)"; done
+  fi
+  for i in 1 2 3; do stop_proc "shard$i"; done
 fi
 stop_proc redis
 

@@ -35,6 +35,9 @@ SCENARIOS = {
     "cluster_get_okv": ("Cluster (Redis)", "OrleansKv cluster silo", "GET /{key}, REDIS_URL set"),
     "cluster_set_stateless": ("Cluster (Redis)", "stateless ASP.NET + Redis", "POST /{key}: one Redis SET per request"),
     "cluster_set_okv": ("Cluster (Redis)", "OrleansKv cluster silo", "POST /{key}, REDIS_URL set"),
+    "cluster_set_okv_wait1": ("Cluster (Redis)", "OrleansKv cluster silo", "POST /{key}, REDIS_WAIT_REPLICAS=1 (WAIT for a replica on loopback)"),
+    "cluster_get_okv_3masters": ("Cluster (Redis)", "OrleansKv cluster silo", "GET /{key}, REDIS_URL = 3 Redis Cluster masters"),
+    "cluster_set_okv_3masters": ("Cluster (Redis)", "OrleansKv cluster silo", "POST /{key}, REDIS_URL = 3 Redis Cluster masters"),
 }
 
 # id -> [(baseline id, label)] ratios shown next to the row
@@ -46,6 +49,9 @@ BASELINES = {
     "grpc_set_okv": [("grpc_set_h2c", "bare h2c")],
     "cluster_get_okv": [("cluster_get_stateless", "stateless+Redis"), ("redis_get", "redis-benchmark")],
     "cluster_set_okv": [("cluster_set_stateless", "stateless+Redis"), ("redis_set", "redis-benchmark")],
+    "cluster_set_okv_wait1": [("cluster_set_okv", "no WAIT")],
+    "cluster_get_okv_3masters": [("cluster_get_okv", "one redis-server")],
+    "cluster_set_okv_3masters": [("cluster_set_okv", "one redis-server")],
     "cluster_get_stateless": [("redis_get", "redis-benchmark")],
     "cluster_set_stateless": [("redis_set", "redis-benchmark")],
     "rest_get_kestrel": [("redis_get", "redis-benchmark")],

@@ -36,6 +36,26 @@
 {{- printf "%s-redis-headless" (include "orleans-kv.shortname" .) }}
 {{- end }}
 
+{{- define "orleans-kv.sentinelName" -}}
+{{- printf "%s-redis-sentinel" (include "orleans-kv.shortname" .) }}
+{{- end }}
+
+{{/* The bundled data pods' and Sentinels' stable DNS names: (include "orleans-kv.redisHost" (list $ 0)). */}}
+{{- define "orleans-kv.redisHost" -}}
+{{- $ctx := index . 0 }}
+{{- printf "%s-%d.%s.%s.svc" (include "orleans-kv.redisName" $ctx) (int (index . 1)) (include "orleans-kv.redisHeadlessName" $ctx) $ctx.Release.Namespace }}
+{{- end }}
+
+{{- define "orleans-kv.sentinelHost" -}}
+{{- $ctx := index . 0 }}
+{{- printf "%s-%d.%s.%s.svc" (include "orleans-kv.sentinelName" $ctx) (int (index . 1)) (include "orleans-kv.sentinelName" $ctx) $ctx.Release.Namespace }}
+{{- end }}
+
+{{/* REDIS_WAIT_REPLICAS: the HA value with the bundled HA Redis, else redis.waitReplicas. */}}
+{{- define "orleans-kv.waitReplicas" -}}
+{{- if and .Values.redis.enabled .Values.redis.ha.enabled }}{{ .Values.redis.ha.waitReplicas | int }}{{ else }}{{ .Values.redis.waitReplicas | int }}{{ end }}
+{{- end }}
+
 {{- define "orleans-kv.jwtConfigMapName" -}}
 {{- printf "%s-jwt" (include "orleans-kv.shortname" .) }}
 {{- end }}
@@ -94,7 +114,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* "true" when the silos cluster through Redis (bundled or external), else "". */}}
 {{- define "orleans-kv.clustered" -}}
-{{- if or .Values.redis.enabled .Values.redis.url .Values.redis.existingSecret }}true{{ end }}
+{{- if or .Values.redis.enabled .Values.redis.url .Values.redis.existingSecret .Values.redis.clusterNodes .Values.redis.sentinel.nodes }}true{{ end }}
 {{- end }}
 
 {{/* The Secret and key the silos read REDIS_URL from, as (dict "name" "key"); clustered mode only. */}}
@@ -134,7 +154,7 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 
 {{/* The values the chart's Secret is made from (generated values stay the same across upgrades). */}}
 {{- define "orleans-kv.secretInputs" -}}
-{{- toJson (dict "auth" .Values.auth "redis" (pick .Values.redis "enabled" "url" "existingSecret" "existingSecretKey" "auth" "port")) }}
+{{- toJson (dict "auth" .Values.auth "redis" (pick .Values.redis "enabled" "url" "existingSecret" "existingSecretKey" "auth" "port" "clusterNodes" "sentinel" "externalPassword" "ha")) }}
 {{- end }}
 
 {{/* ---------------------------------------------------------- validation */}}
@@ -151,8 +171,27 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 {{- if and .Values.redis.enabled (or .Values.redis.url .Values.redis.existingSecret) }}
 {{- fail "orleans-kv: redis.enabled=true runs the bundled Redis; redis.url and redis.existingSecret are for an external one. Set redis.enabled=false to use them, or clear them." }}
 {{- end }}
-{{- if and .Values.redis.url .Values.redis.existingSecret }}
-{{- fail "orleans-kv: set only one of redis.url and redis.existingSecret." }}
+{{- $external := 0 }}
+{{- range (list .Values.redis.url .Values.redis.existingSecret .Values.redis.clusterNodes .Values.redis.sentinel.nodes) }}
+{{- if . }}{{ $external = add1 $external }}{{ end }}
+{{- end }}
+{{- if gt (int $external) 1 }}
+{{- fail "orleans-kv: set only one of redis.url, redis.existingSecret, redis.clusterNodes and redis.sentinel.nodes (one external Redis)." }}
+{{- end }}
+{{- if and .Values.redis.enabled (or .Values.redis.clusterNodes .Values.redis.sentinel.nodes) }}
+{{- fail "orleans-kv: redis.enabled=true runs the bundled Redis; redis.clusterNodes and redis.sentinel are for an external one. Set redis.enabled=false to use them, or clear them." }}
+{{- end }}
+{{- if ne (empty .Values.redis.sentinel.nodes) (empty .Values.redis.sentinel.masterName) }}
+{{- fail "orleans-kv: an external Sentinel needs both redis.sentinel.masterName and redis.sentinel.nodes." }}
+{{- end }}
+{{- if and .Values.redis.externalPassword (not (or .Values.redis.clusterNodes .Values.redis.sentinel.nodes)) }}
+{{- fail "orleans-kv: redis.externalPassword is for redis.clusterNodes or redis.sentinel; with redis.url put the password in the URL, with the bundled Redis use redis.auth.password." }}
+{{- end }}
+{{- if and .Values.redis.ha.enabled (not .Values.redis.enabled) }}
+{{- fail "orleans-kv: redis.ha.enabled=true is for the bundled Redis: set redis.enabled=true too, or use redis.sentinel for an external Sentinel." }}
+{{- end }}
+{{- if and (gt (int .Values.redis.waitReplicas) 0) (not $clustered) }}
+{{- fail "orleans-kv: redis.waitReplicas applies to cluster mode only; give a Redis, or leave it at 0." }}
 {{- end }}
 {{- if and .Values.auth.jwt.signingKey .Values.auth.jwt.publicKey }}
 {{- fail "orleans-kv: set only one of auth.jwt.signingKey (HS256) and auth.jwt.publicKey (RS256/ES256)." }}
@@ -175,7 +214,7 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 {{- if and .Values.podDisruptionBudget.enabled (eq $maxSet $minSet) }}
 {{- fail "orleans-kv: set exactly one of podDisruptionBudget.maxUnavailable and podDisruptionBudget.minAvailable; leave the other empty." }}
 {{- end }}
-{{- $chartEnv := list "BIND_ADDRESS" "HTTP_PORT" "GRPC_PORT" "SILO_PORT" "ADVERTISED_HOST" "CLUSTER_ID" "DATA_DIR" "LOG_LEVEL" "MAX_VALUE_BYTES" "REDIS_URL" "DURABILITY" "ADMIN_TOKEN" "JWT_SIGNING_KEY" "JWT_PUBLIC_KEY_FILE" "JWT_ISSUER" "JWT_AUDIENCE" "TOKEN" }}
+{{- $chartEnv := list "BIND_ADDRESS" "HTTP_PORT" "GRPC_PORT" "SILO_PORT" "ADVERTISED_HOST" "CLUSTER_ID" "DATA_DIR" "LOG_LEVEL" "MAX_VALUE_BYTES" "REDIS_URL" "REDIS_WAIT_REPLICAS" "DURABILITY" "ADMIN_TOKEN" "JWT_SIGNING_KEY" "JWT_PUBLIC_KEY_FILE" "JWT_ISSUER" "JWT_AUDIENCE" "TOKEN" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $chartEnv }}
 {{- fail (printf "orleans-kv: extraEnv sets %s, which the chart sets itself; use its value in values.yaml instead (see docs/kubernetes.md)." .name) }}

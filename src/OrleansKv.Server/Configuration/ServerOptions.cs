@@ -36,9 +36,15 @@ public sealed class ServerOptions
     [ConfigurationKeyName("BIND_ADDRESS")]
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Redis connection string; unset runs one silo on the embedded store.</summary>
+    /// <summary>Redis connection string (one server, Redis Cluster seed nodes, or Sentinels with serviceName=...);
+    /// unset runs one silo on the embedded store.</summary>
     [ConfigurationKeyName("REDIS_URL")]
     public string? RedisUrl { get; set; }
+
+    /// <summary>Replicas that must confirm each commit (Redis WAIT) before it is acknowledged, in cluster mode; 0 (default)
+    /// acknowledges on the primary's reply, so a failover can lose the last acknowledged writes.</summary>
+    [ConfigurationKeyName("REDIS_WAIT_REPLICAS")]
+    public int RedisWaitReplicas { get; set; }
 
     /// <summary>Where the embedded store keeps its files.</summary>
     [ConfigurationKeyName("DATA_DIR")]
@@ -153,4 +159,9 @@ public sealed class ServerOptions
 
     /// <summary>True when the server runs as a cluster silo over Redis.</summary>
     public bool IsClustered => !string.IsNullOrWhiteSpace(RedisUrl);
+
+    /// <summary><see cref="RedisUrl"/> as a StackExchange.Redis configuration string (validated at start-up).</summary>
+    public string RedisConnectionString => Configuration.RedisUrl.TryNormalize(RedisUrl, out var configuration, out var problem)
+        ? configuration
+        : throw new Hosting.InvalidConfigurationException(problem!);
 }

@@ -20,6 +20,12 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         CheckRange(failures, "MEMBERSHIP_MAX_PROBE_TIMEOUT_MS", options.MaxProbeTimeoutMs, options.ProbeTimeoutMs, 600_000);
         CheckRange(failures, "MEMBERSHIP_MISSED_PROBES_LIMIT", options.MissedProbesLimit, 1, 10);
         CheckRange(failures, "OWNERSHIP_LEASE_MS", options.OwnershipLeaseMs, 100, 60_000);
+        CheckRange(failures, "REDIS_WAIT_REPLICAS", options.RedisWaitReplicas, 0, 16);
+        if (options.RedisWaitReplicas > 0 && !options.IsClustered)
+        {
+            failures.Add("REDIS_WAIT_REPLICAS applies to cluster mode only; set REDIS_URL, or leave it at 0.");
+        }
+
         failures.AddRange(new OrleansKv.Grains.Storage.CompressionOptions { Level = options.CompressionLevel, MinBytes = options.CompressionMinBytes }.Problems());
         CheckRange(failures, "TTL_REMINDER_PERIOD_SECONDS", options.TtlReminderPeriodSeconds, 1, 86_400);
         CheckRange(failures, "DIRECTORY_ENTRY_EXPIRY_MINUTES", options.DirectoryEntryExpiryMinutes, 1, 525_600);

@@ -43,13 +43,8 @@ internal static class SiloHosting
             });
             if (options.IsClustered)
             {
-                if (!RedisUrl.TryNormalize(options.RedisUrl, out var configuration, out var problem))
-                {
-                    throw new InvalidConfigurationException(problem!);
-                }
-
                 silo.ConfigureEndpoints(ResolveAdvertisedAddress(options.AdvertisedHost), options.SiloPort ?? 11111, gatewayPort: 0, listenOnAnyHostAddress: options.BindAddress == "0.0.0.0");
-                silo.UseRedisCluster(configuration, options);
+                silo.UseRedisCluster(options.RedisConnectionString, options);
             }
             else
             {
@@ -133,6 +128,7 @@ internal static class SiloHosting
         {
             o.ConfigurationString = configuration;
             o.Compression = Compression(options);
+            o.WaitReplicas = options.RedisWaitReplicas;
         });
     }
 

@@ -29,7 +29,7 @@ internal sealed partial class StartupBanner : IHostedLifecycleService
         var grpc = o.EnableGrpc ? $"{o.BindAddress}:{o.GrpcPort}" : "off";
         var contents = $"contents deduplicated per namespace, zstd level {o.CompressionLevel} from {o.CompressionMinBytes} B";
         var storage = o.IsClustered
-            ? $"redis, {contents}"
+            ? $"redis {RedisUrl.Describe(o.RedisConnectionString)} wait-replicas={o.RedisWaitReplicas}, {contents}"
             : $"sqlite {Path.GetFullPath(o.DataDirectory)} durability={o.Durability.ToString().ToLowerInvariant()} ({(o.Durability == DurabilityMode.Full ? "fsync per group commit" : "survives a process crash, not a power loss")}), {contents}";
         var auth = $"tokens={CountTokens(o.Tokens)} admin={(string.IsNullOrEmpty(o.AdminToken) ? "off" : "on")} jwt={(string.IsNullOrEmpty(o.JwtSigningKey) && string.IsNullOrEmpty(o.JwtPublicKeyFile) ? "off" : "on")}";
         var mode = o.IsClustered ? "cluster" : "embedded";

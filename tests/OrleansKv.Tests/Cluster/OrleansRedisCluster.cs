@@ -10,22 +10,25 @@ using OrleansKv.Tests.Infrastructure;
 namespace OrleansKv.Tests.Cluster;
 
 /// <summary>
-/// Orleans' classic <see cref="TestCluster"/> on a real redis-server of its own: every silo clusters, keeps its grain
-/// directory and reminders and stores its namespaces in Redis exactly as the server does
-/// (<see cref="SiloHosting.UseRedisCluster"/>), and the cluster client finds the silos through Redis too. Each
-/// cluster has a fresh cluster id, so tests stay independent.
+/// Orleans' classic <see cref="TestCluster"/> on a real redis-server of its own (or on a Redis given by its
+/// connection string, such as a Redis Cluster): every silo clusters, keeps its grain directory and reminders and
+/// stores its namespaces in Redis exactly as the server does (<see cref="SiloHosting.UseRedisCluster"/>), and the
+/// cluster client finds the silos through Redis too. Each cluster has a fresh cluster id, so tests stay independent.
 /// </summary>
 internal sealed class OrleansRedisCluster : IAsyncDisposable
 {
     private const string RedisKey = "OrleansKvTests:Redis";
 
-    private OrleansRedisCluster(RedisServerProcess redis, TestCluster cluster)
+    private readonly RedisServerProcess? _redis;
+
+    private OrleansRedisCluster(RedisServerProcess? redis, TestCluster cluster)
     {
-        Redis = redis;
+        _redis = redis;
         Cluster = cluster;
     }
 
-    public RedisServerProcess Redis { get; }
+    /// <summary>The redis-server this cluster started (not one given to <see cref="StartOnAsync"/>).</summary>
+    public RedisServerProcess Redis => _redis ?? throw new InvalidOperationException("This cluster runs on a Redis it does not own.");
 
     public TestCluster Cluster { get; }
 
@@ -34,11 +37,27 @@ internal sealed class OrleansRedisCluster : IAsyncDisposable
     public static async Task<OrleansRedisCluster> StartAsync(short silos, bool persistentRedis = false)
     {
         var redis = await RedisServerProcess.StartAsync(persistentRedis);
+        try
+        {
+            return await DeployAsync(redis.ConnectionString, silos, redis);
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Silos on the Redis at <paramref name="connectionString"/>, which the cluster neither starts nor stops.</summary>
+    public static Task<OrleansRedisCluster> StartOnAsync(string connectionString, short silos) => DeployAsync(connectionString, silos, null);
+
+    private static async Task<OrleansRedisCluster> DeployAsync(string connectionString, short silos, RedisServerProcess? owned)
+    {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ClusterId = "kv-" + Guid.NewGuid().ToString("N")[..8];
         builder.Options.ServiceId = builder.Options.ClusterId;
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = redis.ConnectionString }));
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = connectionString }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
@@ -49,11 +68,10 @@ internal sealed class OrleansRedisCluster : IAsyncDisposable
         catch
         {
             await cluster.DisposeAsync();
-            await redis.DisposeAsync();
             throw;
         }
 
-        return new OrleansRedisCluster(redis, cluster);
+        return new OrleansRedisCluster(owned, cluster);
     }
 
     /// <summary>The grain factory of one silo: calls made there start from that silo.</summary>
@@ -64,7 +82,10 @@ internal sealed class OrleansRedisCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

@@ -7,14 +7,17 @@ using OrleansKv.Tests.ProcessTests;
 namespace OrleansKv.Tests.Cluster;
 
 /// <summary>
-/// N real server processes clustered through one real redis-server, each on its own ports, under a fresh cluster id.
-/// Disposing stops every process that is still running, then Redis.
+/// N real server processes clustered through one real redis-server (or a Redis given by its REDIS_URL, such as a
+/// Sentinel group), each on its own ports, under a fresh cluster id. Disposing stops every process that is still
+/// running, then the Redis it started.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
-    private ProcessCluster(RedisServerProcess redis, List<ServerProcess> silos, string clusterId, Dictionary<ServerProcess, int> siloPorts)
+    private readonly RedisServerProcess? _redis;
+
+    private ProcessCluster(RedisServerProcess? redis, List<ServerProcess> silos, string clusterId, Dictionary<ServerProcess, int> siloPorts)
     {
-        Redis = redis;
+        _redis = redis;
         Silos = silos;
         ClusterId = clusterId;
         _siloPorts = siloPorts;
@@ -24,7 +27,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
-    public RedisServerProcess Redis { get; }
+    /// <summary>The redis-server this cluster started (not one given to <see cref="StartOnAsync"/>).</summary>
+    public RedisServerProcess Redis => _redis ?? throw new InvalidOperationException("This cluster runs on a Redis it does not own.");
 
     public List<ServerProcess> Silos { get; }
 
@@ -33,6 +37,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public static async Task<ProcessCluster> StartAsync(int count, IReadOnlyDictionary<string, string>? environment = null, bool persistentRedis = true)
     {
         var redis = await RedisServerProcess.StartAsync(persistentRedis);
+        return await StartCoreAsync(redis.ConnectionString, redis, count, environment);
+    }
+
+    /// <summary>As <see cref="StartAsync"/>, on the Redis at <paramref name="redisUrl"/>, which the cluster neither starts nor stops.</summary>
+    public static Task<ProcessCluster> StartOnAsync(string redisUrl, int count, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartCoreAsync(redisUrl, null, count, environment);
+
+    private static async Task<ProcessCluster> StartCoreAsync(string redisUrl, RedisServerProcess? redis, int count, IReadOnlyDictionary<string, string>? environment)
+    {
         var clusterId = "proc-" + Guid.NewGuid().ToString("N")[..8];
         var silos = new List<ServerProcess>();
         var siloPorts = new Dictionary<ServerProcess, int>();
@@ -44,7 +57,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 var siloPort = ServerProcess.FreePort();
                 var settings = new Dictionary<string, string>
                 {
-                    ["REDIS_URL"] = redis.ConnectionString,
+                    ["REDIS_URL"] = redisUrl,
                     ["CLUSTER_ID"] = clusterId,
                     ["SILO_PORT"] = siloPort.ToString(CultureInfo.InvariantCulture),
                     ["ADVERTISED_HOST"] = "127.0.0.1",
@@ -114,6 +127,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
             await silo.DisposeAsync();
         }
 
-        await Redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 }

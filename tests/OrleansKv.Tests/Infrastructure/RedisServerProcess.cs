@@ -14,7 +14,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orleans-kv-redis", Guid.NewGuid().ToString("N"));
     private readonly bool _persistent;
-    private readonly IReadOnlyList<string> _arguments;
+    private IReadOnlyList<string> _arguments;
     private Process? _process;
 
     private RedisServerProcess(int port, bool persistent, IReadOnlyList<string> arguments)
@@ -37,10 +37,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Kills the server (SIGKILL) and starts it again on the same port and directory.</summary>
-    public async Task RestartAsync(TimeSpan downtime = default)
+    /// <summary>Kills the server (SIGKILL) and starts it again on the same port and directory, with
+    /// <paramref name="arguments"/> instead of its first ones when given (to start it as a replica, say).</summary>
+    public async Task RestartAsync(TimeSpan downtime = default, IReadOnlyList<string>? arguments = null)
     {
         Kill();
+        _arguments = arguments ?? _arguments;
         if (downtime > TimeSpan.Zero)
         {
             await Task.Delay(downtime);
@@ -140,7 +142,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task<bool> PingAsync() => (await TrySendAsync("PING"))?.StartsWith("+PONG", StringComparison.Ordinal) == true;
+    /// <summary>Up when it answers PING, or refuses it for want of a password (<c>--requirepass</c>).</summary>
+    private async Task<bool> PingAsync() => (await TrySendAsync("PING")) is { } reply
+        && (reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal));
 
     private static string FindRedisServer()
     {

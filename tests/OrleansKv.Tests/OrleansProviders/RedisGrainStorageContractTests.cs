@@ -1,5 +1,6 @@
 using Orleans.Hosting;
 using Orleans.Storage;
+using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Storage.Redis;
 using StackExchange.Redis;
 
@@ -10,17 +11,32 @@ namespace OrleansKv.Tests.OrleansProviders;
 /// redis-server, registered with Orleans' public <c>AddRedisGrainStorage</c>, resolved by name and started through
 /// a silo lifecycle; a fresh service id per test keeps each test's keys apart.
 /// </summary>
-public sealed class RedisGrainStorageContractTests(RedisServerFixture redis) : OrleansGrainStorageContract, IClassFixture<RedisServerFixture>
+public sealed class RedisGrainStorageContractTests(RedisServerFixture redis) : RedisGrainStorageContract, IClassFixture<RedisServerFixture>
+{
+    protected override string ConnectionString => redis.Server.ConnectionString;
+}
+
+/// <summary>The same contract on a three-master Redis Cluster.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterGrainStorageContractTests(RedisClusterFixture cluster) : RedisGrainStorageContract
+{
+    protected override string ConnectionString => cluster.ConnectionString;
+}
+
+/// <summary>The grain storage contract on Orleans' Redis grain storage, wherever <see cref="ConnectionString"/> points.</summary>
+public abstract class RedisGrainStorageContract : OrleansGrainStorageContract
 {
     private const string ProviderName = "redis";
     private readonly string _serviceId = "state-" + Guid.NewGuid().ToString("N");
     private ProviderServices? _services;
 
+    protected abstract string ConnectionString { get; }
+
     protected override Task<IGrainStorage> OpenAsync(bool deleteStateOnClear = false)
     {
         _services = ProviderServices.Build(_serviceId, services => services.AddRedisGrainStorage(ProviderName, options =>
         {
-            options.ConfigurationOptions = ConfigurationOptions.Parse(redis.Server.ConnectionString);
+            options.ConfigurationOptions = ConfigurationOptions.Parse(ConnectionString);
             options.DeleteStateOnClear = deleteStateOnClear;
         }));
         return _services.StartGrainStorageAsync(ProviderName);

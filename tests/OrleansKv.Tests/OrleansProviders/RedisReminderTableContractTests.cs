@@ -1,5 +1,6 @@
 using Orleans;
 using Orleans.Hosting;
+using OrleansKv.Tests.Infrastructure;
 using OrleansKv.Tests.Storage.Redis;
 using StackExchange.Redis;
 
@@ -11,15 +12,30 @@ namespace OrleansKv.Tests.OrleansProviders;
 /// <c>UseRedisReminderService</c> and resolved as <see cref="IReminderTable"/>; a fresh service id per test keeps
 /// each test's reminders under their own key.
 /// </summary>
-public sealed class RedisReminderTableContractTests(RedisServerFixture redis) : OrleansReminderTableContract, IClassFixture<RedisServerFixture>
+public sealed class RedisReminderTableContractTests(RedisServerFixture redis) : RedisReminderTableContract, IClassFixture<RedisServerFixture>
+{
+    protected override string ConnectionString => redis.Server.ConnectionString;
+}
+
+/// <summary>The same contract on a three-master Redis Cluster.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterReminderTableContractTests(RedisClusterFixture cluster) : RedisReminderTableContract
+{
+    protected override string ConnectionString => cluster.ConnectionString;
+}
+
+/// <summary>The reminder table contract on Orleans' Redis reminder table, wherever <see cref="ConnectionString"/> points.</summary>
+public abstract class RedisReminderTableContract : OrleansReminderTableContract
 {
     private readonly string _serviceId = "reminders-" + Guid.NewGuid().ToString("N");
     private ProviderServices? _services;
 
+    protected abstract string ConnectionString { get; }
+
     protected override Task<IReminderTable> OpenAsync()
     {
         _services = ProviderServices.Build(_serviceId, services =>
-            services.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis.Server.ConnectionString)));
+            services.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(ConnectionString)));
         return Task.FromResult(_services.ReminderTable);
     }
 

@@ -27,7 +27,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Settings the server reads; cleared from the inherited environment so the host's own never leak in.</summary>
     private static readonly string[] ServerSettings =
     [
-        "HTTP_PORT", "GRPC_PORT", "ENABLE_HTTP", "ENABLE_GRPC", "BIND_ADDRESS", "REDIS_URL", "DATA_DIR", "DURABILITY", "SILO_PORT",
+        "HTTP_PORT", "GRPC_PORT", "ENABLE_HTTP", "ENABLE_GRPC", "BIND_ADDRESS", "REDIS_URL", "REDIS_WAIT_REPLICAS", "DATA_DIR", "DURABILITY", "SILO_PORT",
         "ADVERTISED_HOST", "CLUSTER_ID", "TOKEN", "ADMIN_TOKEN", "JWT_SIGNING_KEY", "JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE",
         "MAX_VALUE_BYTES", "LOG_LEVEL", "NAMESPACE_OPS_PER_SECOND", "NAMESPACE_BURST", "TOKEN_OPS_PER_SECOND", "TOKEN_BURST",
         "NAMESPACE_MAX_KEYS", "NAMESPACE_MAX_BYTES", "LIMITS_REFRESH_SECONDS", "MEMBERSHIP_PROBE_TIMEOUT_MS", "MEMBERSHIP_MAX_PROBE_TIMEOUT_MS",

@@ -22,6 +22,8 @@ public sealed class StartupTests
         { "NAMESPACE_OPS_PER_SECOND", "-5", "NAMESPACE_OPS_PER_SECOND" },
         { "TOKEN_BURST", "-1", "TOKEN_BURST" },
         { "LIMITS_REFRESH_SECONDS", "0", "LIMITS_REFRESH_SECONDS" },
+        { "REDIS_WAIT_REPLICAS", "-1", "REDIS_WAIT_REPLICAS" },
+        { "REDIS_WAIT_REPLICAS", "1", "REDIS_WAIT_REPLICAS" },
     };
 
     [Theory]

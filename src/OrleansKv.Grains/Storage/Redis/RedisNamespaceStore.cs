@@ -10,8 +10,9 @@ namespace OrleansKv.Grains.Storage.Redis;
 /// atomic per namespace and fenced by epoch and revision; reads are plain hash and sorted-set reads.
 /// </summary>
 /// <remarks>
-/// <para>A commit is acknowledged when Redis has replied; how durable that is depends on the server's persistence
-/// settings (<c>appendonly yes</c> with <c>appendfsync always</c> survives a Redis crash; replication alone does not).</para>
+/// <para>A commit is acknowledged when Redis has replied, and with <see cref="RedisStoreOptions.WaitReplicas"/> when that many
+/// replicas have confirmed it too; how durable that is depends on the server's persistence settings (<c>appendonly yes</c>
+/// with <c>appendfsync always</c> survives a Redis crash) and on the replicas (a promoted replica has what it confirmed).</para>
 /// <para>Entries with a TTL also carry native Redis expiry, <see cref="RedisStoreOptions.TtlBackstopGrace"/> after they
 /// expire. If Redis gets there before the grain's sweep, reads and listings skip the vanished entry, the sweep's
 /// delete still removes its index and TTL members and uncounts the key, but its value bytes stay in the namespace's
@@ -30,6 +31,8 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
     private readonly RedisKeyLayout _layout;
     private readonly long _graceMs;
     private readonly TimeSpan _timeout;
+    private readonly int _waitReplicas;
+    private readonly long _replicaWaitMs;
     private readonly ValueCompression _compression;
     private readonly Action<RedisScript> _onScriptReload;
     private long _scriptReloads;
@@ -52,6 +55,8 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
         _layout = new RedisKeyLayout(options.KeyPrefix);
         _graceMs = (long)options.TtlBackstopGrace.TotalMilliseconds;
         _timeout = options.OperationTimeout;
+        _waitReplicas = options.WaitReplicas;
+        _replicaWaitMs = (long)options.ReplicaWaitTimeout.TotalMilliseconds;
         _compression = new ValueCompression(options.Compression);
         _connection = new RedisConnection(options, logger);
         _onScriptReload = OnScriptReload;
@@ -76,6 +81,7 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
             async database =>
             {
                 var result = (RedisResult[])(await RedisScripts.Claim.EvaluateAsync(database, [keys.Meta], [], _onScriptReload).ConfigureAwait(false))!;
+                await ConfirmReplicatedAsync(database, keys.Meta, "claim", ns).ConfigureAwait(false);
                 var epoch = (long)result[0];
                 return new NamespaceSnapshot(epoch, (long)result[1], (long)result[2], (long)result[3], PreviousHolderActive: (long)result[4] != epoch - 1)
                 {
@@ -126,6 +132,8 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
                 {
                     return CommitResult.Fenced;
                 }
+
+                await ConfirmReplicatedAsync(database, keys.Meta, "commit", ns).ConfigureAwait(false);
 
                 var refs = new KeyValuePair<ContentHash, long>[(result.Length - 6) / 2];
                 for (var i = 0; i < refs.Length; i++)
@@ -227,6 +235,27 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
         }
     }
 
+    /// <summary>
+    /// With <see cref="RedisStoreOptions.WaitReplicas"/> set, sends <c>WAIT</c> to the primary that holds
+    /// <paramref name="key"/>, on the connection the script went over, so it counts the replicas that have everything
+    /// that connection wrote so far, the script included. Fewer than asked for, in time: the outcome is unknown.
+    /// </summary>
+    private async Task ConfirmReplicatedAsync(IDatabase database, RedisKey key, string operation, string ns)
+    {
+        if (_waitReplicas == 0)
+        {
+            return;
+        }
+
+        var confirmed = (long)await database.Multiplexer.GetServer(key).ExecuteAsync("WAIT", _waitReplicas, _replicaWaitMs).ConfigureAwait(false);
+        if (confirmed < _waitReplicas)
+        {
+            LogReplicasDidNotConfirm(operation, ns, confirmed, _waitReplicas, _replicaWaitMs);
+            throw new NamespaceStoreException(
+                $"The Redis store could not {operation} '{ns}' durably: the primary applied it, but {confirmed} of {_waitReplicas} replicas confirmed it within {_replicaWaitMs} ms; the outcome is unknown.");
+        }
+    }
+
     private void OnScriptReload(RedisScript script)
     {
         Interlocked.Increment(ref _scriptReloads);
@@ -240,6 +269,10 @@ public sealed partial class RedisNamespaceStore : INamespaceStore, IAsyncDisposa
     [LoggerMessage(EventId = (int)RedisStoreLogEvent.ScriptReloaded, Level = LogLevel.Information,
         Message = "Redis did not know the store's {Script} script (restart, fail-over or SCRIPT FLUSH); loading it again")]
     private partial void LogScriptReloaded(string script);
+
+    [LoggerMessage(EventId = (int)RedisStoreLogEvent.ReplicasDidNotConfirm, Level = LogLevel.Warning,
+        Message = "Redis store {Operation} of {Namespace} applied on the primary but confirmed by {Confirmed} of {Wanted} replicas within {TimeoutMs} ms")]
+    private partial void LogReplicasDidNotConfirm(string operation, string @namespace, long confirmed, int wanted, long timeoutMs);
 
     [LoggerMessage(EventId = (int)RedisStoreLogEvent.OperationFailed, Level = LogLevel.Warning,
         Message = "Redis store could not {Operation} {Namespace}")]

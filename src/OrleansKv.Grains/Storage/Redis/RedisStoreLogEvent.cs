@@ -8,4 +8,5 @@ internal enum RedisStoreLogEvent
     ConnectFailed = 4202,
     ScriptReloaded = 4210,
     OperationFailed = 4220,
+    ReplicasDidNotConfirm = 4221,
 }

@@ -57,6 +57,24 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many replicas must confirm a claim or commit (Redis <c>WAIT</c>, sent to the namespace's primary right after
+    /// the script) before it is acknowledged; 0 (default) acknowledges on the primary's reply. Redis replicates
+    /// asynchronously, so with 0 a primary that dies can take its last acknowledged commits with it when a replica is
+    /// promoted; with 1 or more, an acknowledged commit is on that many replicas.
+    /// </summary>
+    public int WaitReplicas { get; set; }
+
+    /// <summary>
+    /// How long a claim or commit waits for <see cref="WaitReplicas"/> confirmations. When fewer confirm in time the
+    /// operation fails with <see cref="NamespaceStoreException"/>: it was applied on the primary, so its outcome is
+    /// unknown. The script and the wait together are bounded by <see cref="OperationTimeout"/>.
+    /// </summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most replicas <see cref="WaitReplicas"/> may ask for.</summary>
+    internal const int MaxWaitReplicas = 16;
+
     /// <summary>The longest accepted <see cref="OperationTimeout"/>.</summary>
     internal static readonly TimeSpan MaxOperationTimeout = TimeSpan.FromHours(1);
 }

@@ -39,6 +39,16 @@ public sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOpti
             failures.Add($"{Prefix}{nameof(RedisStoreOptions.OperationTimeout)} must be more than zero and at most {RedisStoreOptions.MaxOperationTimeout}.");
         }
 
+        if (options.WaitReplicas is < 0 or > RedisStoreOptions.MaxWaitReplicas)
+        {
+            failures.Add($"{Prefix}{nameof(RedisStoreOptions.WaitReplicas)} must be between 0 and {RedisStoreOptions.MaxWaitReplicas}, not {options.WaitReplicas}.");
+        }
+
+        if (options.ReplicaWaitTimeout <= TimeSpan.Zero || options.ReplicaWaitTimeout > RedisStoreOptions.MaxOperationTimeout)
+        {
+            failures.Add($"{Prefix}{nameof(RedisStoreOptions.ReplicaWaitTimeout)} must be more than zero and at most {RedisStoreOptions.MaxOperationTimeout}.");
+        }
+
         failures.AddRange(options.Compression.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

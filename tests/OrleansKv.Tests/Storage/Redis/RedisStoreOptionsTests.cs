@@ -37,6 +37,8 @@ public sealed class RedisStoreOptionsTests(RedisServerFixture redis) : IClassFix
     [InlineData(nameof(RedisStoreOptions.Database))]
     [InlineData(nameof(RedisStoreOptions.TtlBackstopGrace))]
     [InlineData(nameof(RedisStoreOptions.OperationTimeout))]
+    [InlineData(nameof(RedisStoreOptions.WaitReplicas))]
+    [InlineData(nameof(RedisStoreOptions.ReplicaWaitTimeout))]
     public void EachInvalidSettingIsNamedInTheFailure(string setting)
     {
         var options = new RedisStoreOptions { ConfigurationString = SomeServer };
@@ -49,6 +51,8 @@ public sealed class RedisStoreOptionsTests(RedisServerFixture redis) : IClassFix
             case nameof(RedisStoreOptions.Database): options.Database = -1; break;
             case nameof(RedisStoreOptions.TtlBackstopGrace): options.TtlBackstopGrace = TimeSpan.FromSeconds(-1); break;
             case nameof(RedisStoreOptions.OperationTimeout): options.OperationTimeout = TimeSpan.Zero; break;
+            case nameof(RedisStoreOptions.WaitReplicas): options.WaitReplicas = -1; break;
+            case nameof(RedisStoreOptions.ReplicaWaitTimeout): options.ReplicaWaitTimeout = TimeSpan.Zero; break;
         }
 
         var result = new RedisStoreOptionsValidator().Validate(null, options);
