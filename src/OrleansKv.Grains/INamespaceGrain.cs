@@ -35,6 +35,13 @@ public interface INamespaceGrain : IGrainWithStringKey
     [Alias("Batch")]
     ValueTask<BatchResult> BatchAsync(IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs key operations in order, atomically: what they write is staged as one unit and answered once durable.
+    /// An operation that fails its condition or does not apply to a value changes nothing and the others go on.
+    /// </summary>
+    [Alias("Execute")]
+    ValueTask<IReadOnlyList<KeyOpResult>> ExecuteAsync(IReadOnlyList<KeyOperation> operations, CancellationToken cancellationToken = default);
+
     /// <summary>Key and byte counts.</summary>
     [Alias("Stats")]
     ValueTask<NamespaceStats> GetStatsAsync(CancellationToken cancellationToken = default);

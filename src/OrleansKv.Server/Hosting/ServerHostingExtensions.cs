@@ -9,6 +9,7 @@ using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
 using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Namespaces;
+using OrleansKv.Server.Protocols;
 using OrleansKv.Server.Rest;
 using OrleansKv.Server.Tokens;
 
@@ -81,6 +82,7 @@ public static class ServerHostingExtensions
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
         services.AddKvMetrics();
+        services.AddTcpProtocols();
         return builder;
     }
 
@@ -129,6 +131,7 @@ public static class ServerHostingExtensions
                 kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             }
 
+            kestrel.ListenTcpProtocols(options, address);
         });
     }
 }
