@@ -7,7 +7,7 @@ namespace OrleansKv.Server.Protocols.Resp;
 /// <summary>The commands the RESP endpoint knows.</summary>
 internal enum RespCommandId
 {
-    Get, Set, SetNx, GetDel, GetEx, MGet, MSet, MSetNx, Del, Unlink, Exists, Append, StrLen,
+    Get, Set, SetNx, SetEx, PSetEx, GetDel, GetEx, MGet, MSet, MSetNx, Del, Unlink, Exists, Append, StrLen,
     Incr, Decr, IncrBy, DecrBy, IncrByFloat,
     Expire, PExpire, ExpireAt, PExpireAt, Ttl, PTtl, Persist,
     Type, Scan, Keys, DbSize, Rename, RenameNx, Copy, FlushDb, FlushAll,
@@ -52,6 +52,8 @@ internal static class RespCommandTable
         new(RespCommandId.Get, "get", 2, R, 1, 1, 1),
         new(RespCommandId.Set, "set", -3, W, 1, 1, 1),
         new(RespCommandId.SetNx, "setnx", 3, W, 1, 1, 1),
+        new(RespCommandId.SetEx, "setex", 4, W, 1, 1, 1),
+        new(RespCommandId.PSetEx, "psetex", 4, W, 1, 1, 1),
         new(RespCommandId.GetDel, "getdel", 2, W, 1, 1, 1),
         new(RespCommandId.GetEx, "getex", -2, W, 1, 1, 1),
         new(RespCommandId.MGet, "mget", -2, R, 1, -1, 1),

@@ -106,12 +106,17 @@ internal static class RespParser
         value = 0;
         if (!reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: true))
         {
-            if (reader.Remaining > 32)
+            if (reader.Remaining > 33)
             {
                 Fail(tooBig);
             }
 
             return false;
+        }
+
+        if (line.Length > 32)
+        {
+            Fail(tooBig);
         }
 
         Span<byte> digits = stackalloc byte[20];

@@ -96,6 +96,19 @@ internal sealed partial class RespSession
             case RespCommandId.SetNx:
                 op = new KeyOperation(KeyOpKind.Set, key, request.Bytes(2), Conditions: KeyOpConditions.IfAbsent);
                 break;
+            case RespCommandId.SetEx or RespCommandId.PSetEx:
+                if (!TryInteger(request, 2, out var ttl))
+                {
+                    return Fail(id, NotInteger);
+                }
+
+                if (ttl <= 0 || !TryMilliseconds(ttl, id == RespCommandId.SetEx, out var ttlMs))
+                {
+                    return Fail(id, $"ERR invalid expire time in '{spec.Name}' command");
+                }
+
+                op = new KeyOperation(KeyOpKind.Set, key, request.Bytes(3), TtlMs: ttlMs);
+                break;
             case RespCommandId.GetDel:
                 op = new KeyOperation(KeyOpKind.GetDelete, key);
                 break;

@@ -71,7 +71,7 @@ internal sealed partial class RespSession
 
                 _writer.Integer(count);
                 break;
-            case RespCommandId.MSet or RespCommandId.Rename or RespCommandId.FlushDb or RespCommandId.FlushAll:
+            case RespCommandId.MSet or RespCommandId.SetEx or RespCommandId.PSetEx or RespCommandId.Rename or RespCommandId.FlushDb or RespCommandId.FlushAll:
                 _writer.Ok();
                 break;
             case RespCommandId.Append or RespCommandId.Incr or RespCommandId.Decr or RespCommandId.IncrBy or RespCommandId.DecrBy:
