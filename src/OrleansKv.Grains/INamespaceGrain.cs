@@ -42,6 +42,12 @@ public interface INamespaceGrain : IGrainWithStringKey
     /// <summary>Replaces the namespace's limit overrides (persisted as grain state); null fields mean the defaults.</summary>
     [Alias("SetLimits")]
     ValueTask<NamespaceLimitsInfo> SetLimitsAsync(NamespaceLimits overrides, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Runs key operations in order, atomically: what they write is staged as one unit and answered once durable.
+    /// An operation that fails its condition or does not apply to a value changes nothing and the others go on.
+    /// </summary>
+    [Alias("Execute")]
+    ValueTask<IReadOnlyList<KeyOpResult>> ExecuteAsync(IReadOnlyList<KeyOperation> operations, CancellationToken cancellationToken = default);
 
     /// <summary>Key and byte counts.</summary>
     [Alias("Stats")]

@@ -84,6 +84,9 @@ internal sealed class GroupCommit
     /// <summary>The latest staged write of <paramref name="key"/> that is not durable yet, if any.</summary>
     public bool TryGetStaged(string key, out PendingWrite pending) => _overlay.TryGetValue(key, out pending);
 
+    /// <summary>The keys with a staged write that is not durable yet.</summary>
+    public IEnumerable<string> StagedKeys => _overlay.Keys;
+
     /// <summary>The earliest expiry among staged writes that are not durable yet, if any has one.</summary>
     public long? EarliestStagedExpiry()
     {

@@ -26,6 +26,14 @@ public sealed class ServerOptions
     [ConfigurationKeyName("GRPC_PORT")]
     public int GrpcPort { get; set; } = 50051;
 
+    /// <summary>Port of the plain text protocol (AUTH/SET/GET/DELETE lines); off unless set.</summary>
+    [ConfigurationKeyName("TCP_PORT")]
+    public int? TcpPort { get; set; }
+
+    /// <summary>Port of the Redis protocol (RESP2 and RESP3); off unless set.</summary>
+    [ConfigurationKeyName("RESP_PORT")]
+    public int? RespPort { get; set; }
+
     [ConfigurationKeyName("ENABLE_HTTP")]
     public bool EnableHttp { get; set; } = true;
 

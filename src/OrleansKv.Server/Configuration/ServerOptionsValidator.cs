@@ -16,6 +16,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             CheckPort(failures, "SILO_PORT", siloPort);
         }
 
+        failures.AddRange(Protocols.ProtocolPorts.Problems(options));
         CheckRange(failures, "MEMBERSHIP_PROBE_TIMEOUT_MS", options.ProbeTimeoutMs, 100, 60_000);
         CheckRange(failures, "MEMBERSHIP_MAX_PROBE_TIMEOUT_MS", options.MaxProbeTimeoutMs, options.ProbeTimeoutMs, 600_000);
         CheckRange(failures, "MEMBERSHIP_MISSED_PROBES_LIMIT", options.MissedProbesLimit, 1, 10);

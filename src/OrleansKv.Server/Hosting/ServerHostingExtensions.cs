@@ -10,6 +10,7 @@ using OrleansKv.Server.Health;
 using OrleansKv.Server.Limits;
 using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Namespaces;
+using OrleansKv.Server.Protocols;
 using OrleansKv.Server.Rest;
 using OrleansKv.Server.Tokens;
 
@@ -83,6 +84,7 @@ public static class ServerHostingExtensions
         services.AddHostedService<StartupBanner>();
         services.AddKvMetrics();
         services.AddKvLimits();
+        services.AddTcpProtocols();
         return builder;
     }
 
@@ -134,6 +136,7 @@ public static class ServerHostingExtensions
                 kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             }
 
+            kestrel.ListenTcpProtocols(options, address);
         });
     }
 }

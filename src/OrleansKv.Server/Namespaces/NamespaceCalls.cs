@@ -63,6 +63,20 @@ internal sealed partial class NamespaceCalls(IGrainFactory grains, TimeProvider 
         return RunAsync(ns, operations, static (g, ops, ct) => g.BatchAsync(ops, ct), readOnly, cancellationToken);
     }
 
+    public ValueTask<IReadOnlyList<KeyOpResult>> ExecuteAsync(string ns, IReadOnlyList<KeyOperation> operations, CancellationToken cancellationToken)
+    {
+        var readOnly = true;
+        foreach (var op in operations)
+        {
+            readOnly &= op.IsRead;
+        }
+
+        return RunAsync(ns, operations, static (g, ops, ct) => g.ExecuteAsync(ops, ct), readOnly, cancellationToken);
+    }
+
+    public ValueTask<NamespaceStats> StatsAsync(string ns, CancellationToken cancellationToken) =>
+        RunAsync(ns, 0, static (g, _, ct) => g.GetStatsAsync(ct), readOnly: true, cancellationToken);
+
     /// <summary>Streams a listing; a failure before the first item is retried, one after it ends the stream.</summary>
     public async IAsyncEnumerable<EntrySummary> ListAsync(string ns, ListQuery query, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -41,6 +41,34 @@ public sealed class NamespaceQuotaTests
     }
 
     [Fact]
+    public async Task KeyOperationsCountAgainstTheQuotasLikePuts()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var ns = silo.Namespace(NewNs());
+        await ns.SetLimitsAsync(new NamespaceLimits(MaxKeys: 3, MaxValueBytes: 64));
+        await ns.ExecuteAsync([new KeyOperation(KeyOpKind.Set, "a", Bytes(8)), new KeyOperation(KeyOpKind.Set, "b", Bytes(8))]);
+
+        // MSET of two new keys would make four: refused whole, nothing applied.
+        var pairs = new[] { KeyValuePair.Create("c", Bytes(1)), KeyValuePair.Create("d", Bytes(1)) };
+        var refused = await Assert.ThrowsAsync<NamespaceQuotaException>(() => ns.ExecuteAsync([new KeyOperation(KeyOpKind.SetMany, "c", Pairs: pairs)]).AsTask());
+        Assert.Equal(QuotaKind.Keys, refused.Kind);
+        Assert.Equal(2, (await ns.GetLimitsAsync()).Keys);
+
+        // A rename moves a key (no growth) and is allowed at the limit; a copy adds one and fits; the next does not.
+        await ns.ExecuteAsync([new KeyOperation(KeyOpKind.Rename, "a", Target: "a2")]);
+        await ns.ExecuteAsync([new KeyOperation(KeyOpKind.Copy, "b", Target: "b2")]);
+        await Assert.ThrowsAsync<NamespaceQuotaException>(() => ns.ExecuteAsync([new KeyOperation(KeyOpKind.Copy, "b", Target: "b3")]).AsTask());
+        Assert.Equal(3, (await ns.GetLimitsAsync()).Keys);
+
+        // A value above max_value_bytes is refused; an append past it does not apply.
+        var big = await Assert.ThrowsAsync<NamespaceQuotaException>(() => ns.ExecuteAsync([new KeyOperation(KeyOpKind.Set, "b", Bytes(65))]).AsTask());
+        Assert.Equal(QuotaKind.ValueSize, big.Kind);
+        var append = await ns.ExecuteAsync([new KeyOperation(KeyOpKind.Append, "b", Bytes(60))]);
+        Assert.NotEqual(KeyOpStatus.Ok, append[0].Status);
+        Assert.Equal(8, (await ns.GetAsync("b"))!.Value.Length);
+    }
+
+    [Fact]
     public async Task ConcurrentGrowingWritesNeverOvershootMaxBytes()
     {
         await using var silo = await TestSilo.StartAsync();
