@@ -72,7 +72,6 @@ public static class ServerHostingExtensions
         services.AddSingleton<CredentialValidator>();
         services.AddKvJwt(options);
         services.AddKvGrpc(options);
-        services.AddSingleton<HealthProbe>();
         // Routes carry their policy as metadata (audited by a test) and KvAuthMiddleware enforces it. ASP.NET Core's
         // authentication and authorization services are deliberately not registered: with them, WebApplication
         // would add their middleware to every request (a scoped handler, a ticket and a policy evaluation each).
