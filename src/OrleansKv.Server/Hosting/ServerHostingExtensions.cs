@@ -79,15 +79,13 @@ public static class ServerHostingExtensions
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
-        services.AddKvMetrics();
+        services.AddKvMetrics(builder.Configuration);
         return builder;
     }
 
     /// <summary>The middleware: metrics, errors as JSON, then authentication and authorization in one step.</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
-        // Start listening to instruments now, not at the first scrape, so nothing before it is lost.
-        app.Services.GetRequiredService<PrometheusScraper>();
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
         app.UseMiddleware<KvAuthMiddleware>();
