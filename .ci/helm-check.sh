@@ -67,7 +67,7 @@ must_refuse() {
 
 echo "== render and validate"
 check_case defaults "ConfigMap Deployment PodDisruptionBudget Secret Service Service Service Service ServiceAccount StatefulSet"
-check_case all-options "ConfigMap ConfigMap Deployment HorizontalPodAutoscaler PodDisruptionBudget Secret Service Service Service Service ServiceAccount ServiceMonitor StatefulSet" \
+check_case all-options "ConfigMap ConfigMap ConfigMap Deployment HorizontalPodAutoscaler PodDisruptionBudget PrometheusRule Secret Service Service Service Service ServiceAccount ServiceMonitor StatefulSet" \
   -f "$CHART/ci/all-options-values.yaml"
 check_case external-redis "Deployment PodDisruptionBudget Secret Service Service ServiceAccount" \
   -f "$CHART/ci/external-redis-values.yaml"
@@ -108,6 +108,7 @@ must_refuse "both PDB fields" "set exactly one of podDisruptionBudget" --set pod
 must_refuse "clashing container ports" "must all differ" --set ports.grpc=3000
 must_refuse "clashing service ports" "service.httpPort and service.grpcPort must differ" --set service.grpcPort=3000
 must_refuse "extraEnv overriding a chart setting" "extraEnv sets REDIS_URL" --set 'extraEnv[0].name=REDIS_URL' --set 'extraEnv[0].value=x:6379'
+must_refuse "an error ratio above 1" "errorRatio" --set metrics.prometheusRule.errorRatio=2
 must_refuse "HPA max below min" "autoscaling.maxReplicas=2 is below" --set autoscaling.enabled=true --set autoscaling.maxReplicas=2
 
 echo "== NOTES.txt"
