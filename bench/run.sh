@@ -4,7 +4,7 @@
 #   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode (~6-8 minutes)
 #   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
-#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, gRPC framing, store commit)
+#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
 #
 # Writes bench/results/<date>.md and bench/results/latest.md (--micro and --memory: <date>-micro.md /
