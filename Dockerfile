@@ -20,7 +20,6 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/OrleansKv.Server/OrleansKv.Server.csproj src/OrleansKv.Server/
 COPY src/OrleansKv.Grains/OrleansKv.Grains.csproj src/OrleansKv.Grains/
-COPY src/OrleansKv.Grpc/OrleansKv.Grpc.csproj src/OrleansKv.Grpc/
 COPY src/OrleansKv.Providers.Sqlite/OrleansKv.Providers.Sqlite.csproj src/OrleansKv.Providers.Sqlite/
 RUN dotnet restore src/OrleansKv.Server/OrleansKv.Server.csproj -a "$TARGETARCH"
 

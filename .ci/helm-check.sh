@@ -67,7 +67,7 @@ must_refuse() {
 
 echo "== render and validate"
 check_case defaults "ConfigMap Deployment PodDisruptionBudget Secret Service Service Service Service ServiceAccount StatefulSet"
-check_case all-options "ConfigMap ConfigMap Deployment HorizontalPodAutoscaler PodDisruptionBudget Secret Service Service Service Service ServiceAccount ServiceMonitor StatefulSet" \
+check_case all-options "ConfigMap ConfigMap ConfigMap Deployment HorizontalPodAutoscaler PodDisruptionBudget PrometheusRule Secret Service Service Service Service ServiceAccount ServiceMonitor StatefulSet" \
   -f "$CHART/ci/all-options-values.yaml"
 check_case external-redis "Deployment PodDisruptionBudget Secret Service Service ServiceAccount" \
   -f "$CHART/ci/external-redis-values.yaml"
@@ -121,6 +121,7 @@ must_refuse "a seed node that is not host:port" "clusterNodes" --set redis.enabl
 must_refuse "redis.ha without the bundled Redis" "redis.ha.enabled=true is for the bundled Redis" --set redis.enabled=false --set redis.url=redis.example:6379 --set redis.ha.enabled=true
 must_refuse "redis.ha.waitReplicas above the one replica" "waitReplicas" --set redis.ha.enabled=true --set redis.ha.waitReplicas=2
 must_refuse "a negative redis.waitReplicas" "waitReplicas" --set redis.waitReplicas=-1
+must_refuse "an error ratio above 1" "errorRatio" --set metrics.prometheusRule.errorRatio=2
 must_refuse "HPA max below min" "autoscaling.maxReplicas=2 is below" --set autoscaling.enabled=true --set autoscaling.maxReplicas=2
 
 echo "== NOTES.txt"

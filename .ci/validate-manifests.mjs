@@ -69,6 +69,68 @@ const SERVICE_MONITOR_SCHEMA = {
   },
 };
 
+// monitoring.coreos.com/v1 PrometheusRule: the fields this chart writes, strictly; every rule an alert.
+const PROMETHEUS_RULE_SCHEMA = {
+  type: "object",
+  required: ["apiVersion", "kind", "metadata", "spec"],
+  properties: {
+    apiVersion: { const: "monitoring.coreos.com/v1" },
+    kind: { const: "PrometheusRule" },
+    metadata: SERVICE_MONITOR_SCHEMA.properties.metadata,
+    spec: {
+      type: "object",
+      required: ["groups"],
+      additionalProperties: false,
+      properties: {
+        groups: {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            required: ["name", "rules"],
+            additionalProperties: false,
+            properties: {
+              name: { type: "string", minLength: 1 },
+              rules: {
+                type: "array",
+                minItems: 1,
+                items: {
+                  type: "object",
+                  required: ["alert", "expr", "labels", "annotations"],
+                  additionalProperties: false,
+                  properties: {
+                    alert: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+                    expr: { type: "string", minLength: 1 },
+                    for: { type: "string", pattern: "^([0-9]+(ms|s|m|h))+$" },
+                    labels: { type: "object", required: ["severity"], additionalProperties: { type: "string" } },
+                    annotations: { type: "object", required: ["summary"], additionalProperties: { type: "string" } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+// Balanced brackets and quotes in a PromQL expression: what a typo in a template most often breaks.
+function promqlErrors(expr) {
+  const stack = [];
+  let quote = null;
+  for (const c of expr) {
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if ("({[".includes(c)) stack.push(c);
+    else if (")}]".includes(c) && stack.pop() !== "({["[")}]".indexOf(c)]) return [`unbalanced '${c}' in: ${expr}`];
+  }
+  return stack.length || quote ? [`unclosed '${quote ?? stack.at(-1)}' in: ${expr}`] : [];
+}
+
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
 
 function loadModel(apiVersion, kind) {
@@ -82,6 +144,33 @@ function loadModel(apiVersion, kind) {
 }
 
 function schemaErrors(doc, ajv) {
+  if (doc.apiVersion === "monitoring.coreos.com/v1" && doc.kind === "PrometheusRule") {
+    const validate = ajv.compile(PROMETHEUS_RULE_SCHEMA);
+    if (!validate(doc)) return validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`);
+    return doc.spec.groups.flatMap((g) => g.rules.flatMap((r) => promqlErrors(r.expr)));
+  }
+  if (doc.kind === "ConfigMap" && Object.keys(doc.data ?? {}).some((k) => k.endsWith(".json"))) {
+    // A Grafana dashboard: it must parse, and every panel query must be balanced PromQL.
+    const errors = [];
+    for (const [key, text] of Object.entries(doc.data).filter(([k]) => k.endsWith(".json"))) {
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (e) {
+        errors.push(`${key} is not JSON: ${e.message}`);
+        continue;
+      }
+      if (!dashboard.uid || !Array.isArray(dashboard.panels) || dashboard.panels.length === 0) errors.push(`${key} has no uid or no panels`);
+      for (const panel of dashboard.panels ?? []) for (const t of panel.targets ?? []) errors.push(...promqlErrors(t.expr ?? ""));
+    }
+    const Model = loadModel(doc.apiVersion, doc.kind);
+    try {
+      new Model(doc).validate();
+    } catch (e) {
+      errors.push(e.message);
+    }
+    return errors;
+  }
   if (doc.apiVersion === "monitoring.coreos.com/v1" && doc.kind === "ServiceMonitor") {
     const validate = ajv.compile(SERVICE_MONITOR_SCHEMA);
     return validate(doc) ? [] : validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`);

@@ -5,7 +5,7 @@
 #                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters (~8-10 minutes)
 #   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
-#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, gRPC framing, store commit)
+#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
 #   bench/run.sh --storage       space and PUT/GET CPU with content dedup and compression on and off (~3 minutes;
 #                                "off" is the build before content objects, BENCH_STORAGE_BASELINE, in a temporary worktree)

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
-using OrleansKv.Grpc;
+using Grpc.Core;
 using OrleansKv.Protocol.V1;
 
 namespace OrleansKv.Client;
@@ -26,19 +26,19 @@ public sealed partial class KvClient
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var request = new ListRequest { Prefix = prefix, StartAfter = startAfter ?? string.Empty, Limit = limit };
-        var stream = _grpc.ServerStreamingAsync(Service + "List", request, ListResponse.Parser, CallOptions(timeout, cancellationToken), cancellationToken);
-        await using var enumerator = stream.GetAsyncEnumerator(cancellationToken);
+        using var call = _client.List(request, CallOptions(timeout, cancellationToken));
+        var stream = call.ResponseStream;
         while (true)
         {
             ListResponse item;
             try
             {
-                if (!await enumerator.MoveNextAsync())
+                if (!await stream.MoveNext(cancellationToken))
                 {
                     yield break;
                 }
 
-                item = enumerator.Current;
+                item = stream.Current;
             }
             catch (RpcException ex)
             {
@@ -62,7 +62,7 @@ public sealed partial class KvClient
             request.Ops.Add(ToProto(operation));
         }
 
-        var response = await UnaryAsync("Batch", request, BatchResponse.Parser, timeout, cancellationToken);
+        var response = await UnaryAsync(static (c, r, o) => c.BatchAsync(r, o), request, timeout, cancellationToken);
         var results = response.Results
             .Select(r => new KvBatchOpResult(
                 ToStatus(r.Status),

@@ -1,21 +1,21 @@
 using System.Text;
 using Google.Protobuf;
-using OrleansKv.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using OrleansKv.Protocol.V1;
 
 namespace OrleansKv.Client;
 
 /// <summary>
 /// The .NET client of OrleansKv's gRPC API (<c>orleanskv.v1.KvStore</c>). Thread-safe; keep one per server (it pools
-/// HTTP/2 connections). Every method takes an optional per-call <c>timeout</c> (the gRPC deadline, sent to the
+/// HTTP/2 connections); with dependency injection, use <see cref="KvClientServiceCollectionExtensions.AddOrleansKvClient"/>. Every method takes an optional per-call <c>timeout</c> (the gRPC deadline, sent to the
 /// server) and a <see cref="CancellationToken"/>. Failures are <see cref="KvException"/> subclasses.
 /// </summary>
 public sealed partial class KvClient : IAsyncDisposable, IDisposable
 {
-    private const string Service = "/orleanskv.v1.KvStore/";
-
-    private readonly GrpcClient _grpc;
-    private readonly GrpcMetadata? _headers;
+    private readonly KvStore.KvStoreClient _client;
+    private readonly GrpcChannel? _ownedChannel;
+    private readonly Metadata _headers;
     private readonly TimeSpan? _defaultTimeout;
 
     public KvClient(KvClientOptions options)
@@ -27,14 +27,11 @@ public sealed partial class KvClient : IAsyncDisposable, IDisposable
             throw new ArgumentException($"Address must be http:// or https://, not '{options.Address}'.", nameof(options));
         }
 
-        _grpc = new GrpcClient(options.Address, new GrpcClientOptions
-        {
-            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
-            MaxSendMessageSize = options.MaxSendMessageSize,
-            ConnectTimeout = options.ConnectTimeout,
-            UserAgent = options.UserAgent,
-        });
-        _headers = string.IsNullOrEmpty(options.Token) ? null : new GrpcMetadata().Add("authorization", "Bearer " + options.Token);
+        var channel = new GrpcChannelOptions { HttpHandler = KvChannel.CreateHandler(options) };
+        KvChannel.Configure(channel, options);
+        _ownedChannel = GrpcChannel.ForAddress(options.Address, channel);
+        _client = new KvStore.KvStoreClient(_ownedChannel);
+        _headers = KvChannel.Headers(options);
         _defaultTimeout = options.DefaultTimeout;
     }
 
@@ -44,11 +41,19 @@ public sealed partial class KvClient : IAsyncDisposable, IDisposable
     {
     }
 
+    /// <summary>A client over a generated client whose channel someone else owns (the client factory).</summary>
+    internal KvClient(KvStore.KvStoreClient client, KvClientOptions options)
+    {
+        _client = client;
+        _headers = KvChannel.Headers(options);
+        _defaultTimeout = options.DefaultTimeout;
+    }
+
     /// <summary>Reads a key. Throws <see cref="KvNotFoundException"/> when it is absent or expired.</summary>
     public async Task<KvEntry> GetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var response = await UnaryAsync("Get", new GetRequest { Key = key }, GetResponse.Parser, timeout, cancellationToken);
+        var response = await UnaryAsync(static (c, r, o) => c.GetAsync(r, o), new GetRequest { Key = key }, timeout, cancellationToken);
         return new KvEntry(
             key,
             response.Value.Memory,
@@ -115,39 +120,37 @@ public sealed partial class KvClient : IAsyncDisposable, IDisposable
             request.IfMatch = ifMatch;
         }
 
-        var response = await UnaryAsync("Delete", request, DeleteResponse.Parser, timeout, cancellationToken);
+        var response = await UnaryAsync(static (c, r, o) => c.DeleteAsync(r, o), request, timeout, cancellationToken);
         return response.Deleted;
     }
 
     /// <summary>The health of the silo that answers; needs no credential.</summary>
     public async Task<KvHealth> HealthCheckAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var response = await UnaryAsync("HealthCheck", new HealthCheckRequest(), HealthCheckResponse.Parser, timeout, cancellationToken);
+        var response = await UnaryAsync(static (c, r, o) => c.HealthCheckAsync(r, o), new HealthCheckRequest(), timeout, cancellationToken);
         return new KvHealth(response.Healthy, response.Silo, response.ClusterSize);
     }
 
-    public void Dispose() => _grpc.Dispose();
+    public void Dispose() => _ownedChannel?.Dispose();
 
     public ValueTask DisposeAsync()
     {
-        _grpc.Dispose();
+        _ownedChannel?.Dispose();
         return ValueTask.CompletedTask;
     }
 
     private async Task<KvWriteResult> SetCoreAsync(SetRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var response = await UnaryAsync("Set", request, SetResponse.Parser, timeout, cancellationToken);
+        var response = await UnaryAsync(static (c, r, o) => c.SetAsync(r, o), request, timeout, cancellationToken);
         return new KvWriteResult(response.Etag, response.Created);
     }
 
     private async Task<TResponse> UnaryAsync<TRequest, TResponse>(
-        string method, TRequest request, MessageParser<TResponse> parser, TimeSpan? timeout, CancellationToken cancellationToken)
-        where TRequest : IMessage
-        where TResponse : class, IMessage<TResponse>
+        Func<KvStore.KvStoreClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> method, TRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await _grpc.UnaryAsync(Service + method, request, parser, CallOptions(timeout ?? _defaultTimeout, cancellationToken));
+            return await method(_client, request, CallOptions(timeout ?? _defaultTimeout, cancellationToken));
         }
         catch (RpcException ex)
         {
@@ -155,7 +158,7 @@ public sealed partial class KvClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private GrpcCallOptions CallOptions(TimeSpan? timeout, CancellationToken cancellationToken) =>
+    private CallOptions CallOptions(TimeSpan? timeout, CancellationToken cancellationToken) =>
         new(_headers, timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken);
 
     private static long TtlSeconds(TimeSpan ttl) => (long)Math.Ceiling(ttl.TotalSeconds);

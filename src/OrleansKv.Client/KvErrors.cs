@@ -1,13 +1,13 @@
-using OrleansKv.Grpc;
+using Grpc.Core;
 
 namespace OrleansKv.Client;
 
-/// <summary>The client's one translation of gRPC statuses into exceptions.</summary>
+/// <summary>The client's one translation of <see cref="RpcException"/> statuses into typed exceptions.</summary>
 internal static class KvErrors
 {
     public static Exception Translate(RpcException rpc, CancellationToken cancellationToken)
     {
-        var message = string.IsNullOrEmpty(rpc.Detail) ? rpc.StatusCode.ToString() : rpc.Detail;
+        var message = string.IsNullOrEmpty(rpc.Status.Detail) ? rpc.StatusCode.ToString() : rpc.Status.Detail;
         return rpc.StatusCode switch
         {
             StatusCode.Cancelled when cancellationToken.IsCancellationRequested => new OperationCanceledException(message, rpc, cancellationToken),

@@ -1,11 +1,11 @@
-using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
-using OrleansKv.Grpc;
+using Grpc.Core;
 using OrleansKv.Protocol.V1;
 
 // bench/run.sh's helper. Every command takes --name value pairs and exits non-zero with one line on failure.
@@ -80,9 +80,12 @@ static int WriteGrpcBody(Dictionary<string, string> options)
         "set" => new SetRequest { Key = key, Value = ByteString.CopyFromUtf8(BenchValue(valueBytes)) },
         var other => throw new FormatException($"unknown gRPC method '{other}'"),
     };
-    var buffer = new ArrayBufferWriter<byte>();
-    GrpcFrameWriter.WriteMessage(buffer, message);
-    File.WriteAllBytes(options["out"], buffer.WrittenSpan.ToArray());
+    // One length-prefixed message as h2load posts it: a zero compression flag, the big-endian length, the bytes.
+    var payload = message.ToByteArray();
+    var body = new byte[5 + payload.Length];
+    BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)payload.Length);
+    payload.CopyTo(body.AsSpan(5));
+    File.WriteAllBytes(options["out"], body);
     return 0;
 }
 

@@ -5,14 +5,14 @@ namespace OrleansKv.Grains;
 /// <summary>
 /// Instruments of the namespace grains of one silo: operations per kind, group-commit batch sizes and outcomes, and
 /// the counts of the namespaces active on this silo (keys, logical bytes, stored contents and their bytes, dedup hits).
-/// The grains push every change; nothing reads a grain. One instance per silo, with a meter of its own
-/// (<see cref="MeterName"/>), so silos sharing a process never mix their numbers.
+/// The grains push every change; nothing reads a grain. One instance per silo, its meter created by the silo's
+/// <see cref="IMeterFactory"/>, so that a metrics pipeline can tell silos sharing a process apart by the meter's scope.
 /// </summary>
-public sealed class NamespaceMetrics : IDisposable
+public sealed class NamespaceMetrics
 {
-    public const string MeterNamePrefix = "OrleansKv.Grains";
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "OrleansKv.Grains";
 
-    private readonly Meter _meter;
     private readonly Counter<long> _operations;
     private readonly Histogram<long> _commitBatch;
     private readonly Counter<long> _commits;
@@ -26,30 +26,25 @@ public sealed class NamespaceMetrics : IDisposable
     private long _logicalTotal;
     private long _storedTotal;
 
-    public NamespaceMetrics()
+    public NamespaceMetrics(IMeterFactory meterFactory)
     {
-        MeterName = $"{MeterNamePrefix}.{Guid.NewGuid():N}";
-        _meter = new Meter(MeterName);
-        _operations = _meter.CreateCounter<long>("kv_storage_ops_total", description: "Key-value operations executed by namespace grains, by operation.");
-        _commitBatch = _meter.CreateHistogram<long>("kv_group_commit_batch_size", unit: "{write}", description: "Write requests carried by one group commit.");
-        _commits = _meter.CreateCounter<long>("kv_group_commits_total", description: "Group commits by outcome (committed, fenced, failed).");
-        _dedupHits = _meter.CreateCounter<long>("kv_storage_dedup_hits_total", description: "Writes whose content the namespace already stored, so no bytes were stored for them.");
-        _keys = _meter.CreateUpDownCounter<long>("kv_storage_keys_total", description: "Keys stored in the namespaces active on this silo (expired keys count until swept).");
-        _bytes = _meter.CreateUpDownCounter<long>("kv_storage_bytes_total", description: "Key plus value bytes stored in the namespaces active on this silo, as written (logical).");
-        _objects = _meter.CreateUpDownCounter<long>("kv_storage_objects_total", description: "Distinct contents stored by the namespaces active on this silo (each once per namespace).");
-        _storedBytes = _meter.CreateUpDownCounter<long>("kv_storage_stored_bytes", unit: "By", description: "Bytes the contents of the namespaces active on this silo take in storage, after deduplication and compression.");
-        _quotaRefusals = _meter.CreateCounter<long>("kv_quota_refusals_total", description: "Writes refused by a namespace quota, by quota (keys, bytes, value_size).");
-        _active = _meter.CreateUpDownCounter<long>("kv_namespaces_active", description: "Namespace grains active on this silo.");
-        _meter.CreateObservableGauge(
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _operations = meter.CreateCounter<long>("kv_storage_ops_total", description: "Key-value operations executed by namespace grains, by operation.");
+        _commitBatch = meter.CreateHistogram<long>("kv_group_commit_batch_size", unit: "{write}", description: "Write requests carried by one group commit.");
+        _commits = meter.CreateCounter<long>("kv_group_commits_total", description: "Group commits by outcome (committed, fenced, failed).");
+        _dedupHits = meter.CreateCounter<long>("kv_storage_dedup_hits_total", description: "Writes whose content the namespace already stored, so no bytes were stored for them.");
+        _keys = meter.CreateUpDownCounter<long>("kv_storage_keys_total", description: "Keys stored in the namespaces active on this silo (expired keys count until swept).");
+        _bytes = meter.CreateUpDownCounter<long>("kv_storage_bytes_total", description: "Key plus value bytes stored in the namespaces active on this silo, as written (logical).");
+        _objects = meter.CreateUpDownCounter<long>("kv_storage_objects_total", description: "Distinct contents stored by the namespaces active on this silo (each once per namespace).");
+        _storedBytes = meter.CreateUpDownCounter<long>("kv_storage_stored_bytes", unit: "By", description: "Bytes the contents of the namespaces active on this silo take in storage, after deduplication and compression.");
+        _quotaRefusals = meter.CreateCounter<long>("kv_quota_refusals_total", description: "Writes refused by a namespace quota, by quota (keys, bytes, value_size).");
+        _active = meter.CreateUpDownCounter<long>("kv_namespaces_active", description: "Namespace grains active on this silo.");
+        meter.CreateObservableGauge(
             "kv_storage_compression_ratio",
             () => Volatile.Read(ref _storedTotal) is > 0 and var stored ? (double)Volatile.Read(ref _logicalTotal) / stored : 1.0,
             description: "Logical bytes over stored bytes of the namespaces active on this silo (deduplication and compression together).");
     }
-
-    /// <summary>The name of this silo's meter.</summary>
-    public string MeterName { get; }
-
-    public void Dispose() => _meter.Dispose();
 
     internal void Operation(string operation) => _operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

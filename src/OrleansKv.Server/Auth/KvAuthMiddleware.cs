@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
-using OrleansKv.Grpc;
+using Grpc.AspNetCore.Server;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Auth;
@@ -20,7 +20,7 @@ internal sealed class KvAuthMiddleware(RequestDelegate next, CredentialValidator
         var policy = endpoint?.Metadata.GetMetadata<IAuthorizeData>()?.Policy;
         if (policy is null
             || endpoint!.Metadata.GetMetadata<IAllowAnonymous>() is not null
-            || endpoint.Metadata.GetMetadata<GrpcMethodInfo>() is not null)
+            || endpoint.Metadata.GetMetadata<GrpcMethodMetadata>() is not null)
         {
             await next(context);
             return;

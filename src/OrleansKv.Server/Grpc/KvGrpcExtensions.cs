@@ -1,11 +1,17 @@
-using OrleansKv.Grpc;
+using System.IO.Compression;
+using Grpc.AspNetCore.Server;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Health;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Grpc;
 
-/// <summary>Wires the public gRPC API: <c>AddKvGrpc</c> registers it, <c>MapKvGrpc</c> maps it on the gRPC listener.</summary>
+/// <summary>
+/// Wires the public gRPC API on Grpc.AspNetCore: <c>AddKvGrpc</c> registers it, <c>MapKvGrpc</c> maps
+/// <c>orleanskv.v1.KvStore</c>, the standard health service and server reflection on the gRPC listener, and for
+/// gRPC-Web callers on the HTTP listener too (<see cref="ListenerMatcherPolicy"/> tells them by content type).
+/// </summary>
 public static class KvGrpcExtensions
 {
     /// <summary>
@@ -18,27 +24,53 @@ public static class KvGrpcExtensions
     public static IServiceCollection AddKvGrpc(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        services.AddGrpcServer(o => o.MaxReceiveMessageSize = MaxMessageBytes(options.MaxValueBytes));
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxMessageBytes(options.MaxValueBytes);
+            o.MaxSendMessageSize = null;
+
+            // gzip answers only callers that sent gzip themselves (KvGrpcInterceptor); gzip requests are always read.
+            o.ResponseCompressionAlgorithm = "gzip";
+            o.ResponseCompressionLevel = CompressionLevel.Fastest;
+        }).AddServiceOptions<KvStoreGrpcService>(o => o.Interceptors.Add<KvGrpcInterceptor>());
+        services.AddSingleton<KvGrpcInterceptor>();
         services.AddSingleton<KvStoreGrpcService>();
-        services.AddSingleton<IStartupFilter, KvGrpcDispatch>();
+        services.AddGrpcReflection();
+        services.AddKvHealthChecks();
+        services.AddGrpcHealthChecks(o =>
+        {
+            o.Services.Map(string.Empty, r => r.Tags.Contains(KvHealthChecks.Ready));
+            o.Services.Map(KvStoreGrpcService.ServiceName, r => r.Tags.Contains(KvHealthChecks.Ready));
+        });
         return services;
     }
 
-    /// <summary>Maps <c>orleanskv.v1.KvStore</c> and <c>grpc.health.v1.Health</c>, answering only on GRPC_PORT.</summary>
+    /// <summary>Maps the gRPC services; each endpoint carries its metrics label and its auth decision.</summary>
     public static WebApplication MapKvGrpc(this WebApplication app)
     {
-        var registry = app.Services.GetRequiredService<GrpcServiceRegistry>();
-        app.Services.GetRequiredService<KvStoreGrpcService>().Register(registry);
-        GrpcHealthService.Register(registry);
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        OnGrpcListener(app.MapGrpcService<KvStoreGrpcService>(), m => "grpc_" + m.Name.ToLowerInvariant());
+        OnGrpcListener(app.MapGrpcHealthChecksService(), m => "grpc_health_" + m.Name.ToLowerInvariant()).AllowAnonymous();
 
-        var mapped = app.MapGrpcServices(registry);
-        mapped.WithMetadata(new ListenerMetadata(Listener.Grpc));
-        foreach (var (method, endpoint) in mapped.Methods)
-        {
-            endpoint.WithMetadata(new RouteLabel(method.MetricsLabel!));
-        }
-
-        mapped.Unimplemented?.WithMetadata(new RouteLabel("grpc_unimplemented"));
+        // grpc.reflection.v1 and v1alpha: one label each.
+        OnGrpcListener(app.MapGrpcReflectionService(), m => "grpc_reflection_" + m.ServiceName.Split('.')[^2]).AllowAnonymous();
         return app;
+    }
+
+    private static TBuilder OnGrpcListener<TBuilder>(TBuilder builder, Func<global::Grpc.Core.IMethod, string> label)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new ListenerMetadata(Listener.Grpc));
+        builder.Add(endpoint =>
+        {
+            var method = endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault();
+            endpoint.Metadata.Add(new RouteLabel(method is null ? "grpc_unimplemented" : label(method.Method)));
+            if (method is null)
+            {
+                // UNIMPLEMENTED for unknown methods needs no credential.
+                endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+            }
+        });
+        return builder;
     }
 }

@@ -1,5 +1,6 @@
 using OrleansKv.Grains;
-using OrleansKv.Grpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Namespaces;
@@ -15,7 +16,9 @@ internal sealed partial class KvStoreGrpcService
     /// Up to 1000 ops, all writes atomically or none. As REST: a failed condition is an answer, not an error —
     /// <c>applied = false</c> with each op's status — so the client sees which op failed.
     /// </summary>
-    private async ValueTask<BatchResponse> BatchAsync(BatchRequest request, KvPrincipal caller, GrpcCallContext call)
+    /// <remarks>Reading needs 'read'; a batch that writes also needs 'write', checked once its ops are parsed (as REST).</remarks>
+    [Authorize(Policy = KvPolicies.Read)]
+    public override async Task<BatchResponse> Batch(BatchRequest request, ServerCallContext context)
     {
         if (request.Ops.Count == 0)
         {
@@ -35,10 +38,10 @@ internal sealed partial class KvStoreGrpcService
 
         if (Array.Exists(operations, o => o.Kind != BatchOpKind.Get))
         {
-            GrpcAuth.RequireScope(caller, KvScopes.Write);
+            GrpcAuth.RequireScope(GrpcAuth.Caller(context), KvScopes.Write);
         }
 
-        var result = await Namespace(caller).BatchAsync(operations, call.CancellationToken);
+        var result = await Namespace(context).BatchAsync(operations, context.CancellationToken);
         return ToResponse(result);
     }
 

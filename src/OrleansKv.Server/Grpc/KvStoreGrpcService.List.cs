@@ -1,5 +1,6 @@
 using OrleansKv.Grains;
-using OrleansKv.Grpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Namespaces;
@@ -13,10 +14,9 @@ internal sealed partial class KvStoreGrpcService
     /// Streams the grain's listing straight to the client, one message per key: nothing is buffered beyond the
     /// grain's store page, and each write waits for HTTP/2 flow control, so a slow reader slows the listing down.
     /// </summary>
-    private async Task ListAsync(ListRequest request, IGrpcStreamWriter<ListResponse> writer, GrpcCallContext call)
+    [Authorize(Policy = KvPolicies.Read)]
+    public override async Task List(ListRequest request, IServerStreamWriter<ListResponse> writer, ServerCallContext context)
     {
-        var caller = await GrpcAuth.AuthenticateAsync(call, _validator);
-        GrpcAuth.RequireScope(caller, KvScopes.Read);
         KvProto.CheckPrefix(request.Prefix);
         if (request.StartAfter.Length > 0)
         {
@@ -29,8 +29,8 @@ internal sealed partial class KvStoreGrpcService
         }
 
         var query = new ListQuery(request.Prefix, request.StartAfter.Length > 0 ? request.StartAfter : null, request.Limit);
-        var token = call.CancellationToken;
-        await foreach (var item in Namespace(caller).ListAsync(query, token).WithCancellation(token))
+        var token = context.CancellationToken;
+        await foreach (var item in Namespace(context).ListAsync(query, token).WithCancellation(token))
         {
             await writer.WriteAsync(
                 new ListResponse { Key = item.Key, Size = item.Size, Etag = KvProto.ETag(item.Version), ExpiresAt = KvProto.Time(item.ExpiresAt) },

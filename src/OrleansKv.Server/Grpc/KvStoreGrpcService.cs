@@ -1,61 +1,43 @@
-using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
-using OrleansKv.Grpc;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Health;
-using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
+using OrleansKv.Server.Namespaces;
 using DeleteRequest = OrleansKv.Protocol.V1.DeleteRequest;
 using GetRequest = OrleansKv.Protocol.V1.GetRequest;
-using ListRequest = OrleansKv.Protocol.V1.ListRequest;
 using SetRequest = OrleansKv.Protocol.V1.SetRequest;
 
 namespace OrleansKv.Server.Grpc;
 
 /// <summary>
-/// <c>orleanskv.v1.KvStore</c> (protos/kvstore.proto) on the gRPC listener: each method authenticates the caller,
-/// checks its scope, turns the request into one grain call and the result into a response or a status.
+/// <c>orleanskv.v1.KvStore</c> (protos/kvstore.proto) on the gRPC listener: each method turns the request into one
+/// grain call and the result into a response or a status. <see cref="KvGrpcInterceptor"/> signs the caller in against
+/// the policy each method names and maps the exceptions that escape.
 /// </summary>
-internal sealed partial class KvStoreGrpcService
+internal sealed partial class KvStoreGrpcService : KvStore.KvStoreBase
 {
     public const string ServiceName = "orleanskv.v1.KvStore";
 
     private readonly NamespaceCalls _grains;
-    private readonly CredentialValidator _validator;
     private readonly int _maxValueBytes;
 
-    public KvStoreGrpcService(NamespaceCalls grains, CredentialValidator validator, IOptions<ServerOptions> options)
+    public KvStoreGrpcService(NamespaceCalls grains, IOptions<ServerOptions> options)
     {
         _grains = grains;
-        _validator = validator;
         _maxValueBytes = options.Value.MaxValueBytes;
     }
 
-    public void Register(GrpcServiceRegistry registry)
-    {
-        AddUnary(registry, "Get", GetRequest.Parser, KvScopes.Read, GetAsync);
-        AddUnary(registry, "Set", SetRequest.Parser, KvScopes.Write, SetAsync);
-        AddUnary(registry, "Delete", DeleteRequest.Parser, KvScopes.Write, DeleteAsync);
-
-        // Reading needs 'read'; a batch that writes also needs 'write', checked once its ops are parsed (as REST).
-        AddUnary(registry, "Batch", BatchRequest.Parser, KvScopes.Read, BatchAsync);
-        registry.AddServerStreaming<ListRequest, ListResponse>(Path("List"), ListRequest.Parser, GuardStreaming<ListRequest, ListResponse>(ListAsync))
-            .WithMetricsLabel(Label("List"))
-            .RequireAuthorization(GrpcAuth.PolicyOf(KvScopes.Read));
-        registry.AddUnary<HealthCheckRequest, HealthCheckResponse>(Path("HealthCheck"), HealthCheckRequest.Parser, Guard<HealthCheckRequest, HealthCheckResponse>(HealthCheckAsync))
-            .WithMetricsLabel(Label("HealthCheck"))
-            .AllowAnonymousAccess();
-    }
-
-    private async ValueTask<GetResponse> GetAsync(GetRequest request, KvPrincipal caller, GrpcCallContext call)
+    [Authorize(Policy = KvPolicies.Read)]
+    public override async Task<GetResponse> Get(GetRequest request, ServerCallContext context)
     {
         KvProto.CheckKey(request.Key);
-        var entry = await Namespace(caller).GetAsync(request.Key, call.CancellationToken)
+        var entry = await Namespace(context).GetAsync(request.Key, context.CancellationToken)
             ?? throw GrpcErrors.FromStatus(KvStatus.NotFound)!;
-        var response = new GetResponse
+        return new GetResponse
         {
             Value = KvProto.Bytes(entry.Value),
             Etag = KvProto.ETag(entry.Version),
@@ -66,10 +48,10 @@ internal sealed partial class KvStoreGrpcService
             Sha256 = Convert.ToHexStringLower(entry.Sha256),
             Refs = entry.Refs,
         };
-        return response;
     }
 
-    private async ValueTask<SetResponse> SetAsync(SetRequest request, KvPrincipal caller, GrpcCallContext call)
+    [Authorize(Policy = KvPolicies.Write)]
+    public override async Task<SetResponse> Set(SetRequest request, ServerCallContext context)
     {
         KvProto.CheckKey(request.Key);
         KvProto.CheckValue(request.Value, _maxValueBytes);
@@ -81,17 +63,18 @@ internal sealed partial class KvStoreGrpcService
         }
 
         var command = new SetCommand(request.Key, KvProto.Array(request.Value), KvProto.ContentType(request.ContentType), ttl, ifMatch, request.IfNoneMatch);
-        var result = await Namespace(caller).SetAsync(command, call.CancellationToken);
+        var result = await Namespace(context).SetAsync(command, context.CancellationToken);
         return GrpcErrors.FromStatus(result.Status) is { } failure
             ? throw failure
             : new SetResponse { Etag = KvProto.ETag(result.Version), Created = result.Status == KvStatus.Created };
     }
 
-    private async ValueTask<DeleteResponse> DeleteAsync(DeleteRequest request, KvPrincipal caller, GrpcCallContext call)
+    [Authorize(Policy = KvPolicies.Write)]
+    public override async Task<DeleteResponse> Delete(DeleteRequest request, ServerCallContext context)
     {
         KvProto.CheckKey(request.Key);
         var ifMatch = KvProto.IfMatch(request.HasIfMatch, request.IfMatch);
-        var result = await Namespace(caller).DeleteAsync(request.Key, ifMatch, call.CancellationToken);
+        var result = await Namespace(context).DeleteAsync(request.Key, ifMatch, context.CancellationToken);
 
         // Idempotent: an absent key is not an error unless a condition was given (then the grain says so).
         return result.Status == KvStatus.NotFound || GrpcErrors.FromStatus(result.Status) is not { } failure
@@ -99,61 +82,14 @@ internal sealed partial class KvStoreGrpcService
             : throw failure;
     }
 
-    private static async ValueTask<HealthCheckResponse> HealthCheckAsync(HealthCheckRequest request, GrpcCallContext call)
+    [AllowAnonymous]
+    public override async Task<HealthCheckResponse> HealthCheck(HealthCheckRequest request, ServerCallContext context)
     {
         // Resolved per call, as the REST health routes do: the probe needs the storage, which is built on first use.
-        var health = call.HttpContext.RequestServices.GetRequiredService<HealthProbe>();
-        var (healthy, _) = await health.CheckAsync(requireActive: false, call.CancellationToken);
+        var health = context.GetHttpContext().RequestServices.GetRequiredService<HealthProbe>();
+        var (healthy, _) = await health.CheckAsync(requireActive: false, context.CancellationToken);
         return new HealthCheckResponse { Healthy = healthy, Silo = health.Silo.Silo.ToString(), ClusterSize = health.Silo.ClusterSize };
     }
 
-    private NamespaceHandle Namespace(KvPrincipal caller) => _grains.Admit(caller);
-
-    private static string Path(string method) => $"/{ServiceName}/{method}";
-
-    private static string Label(string method) => "grpc_" + method.ToLowerInvariant();
-
-    /// <summary>Registers a unary method that needs <paramref name="scope"/>; the handler gets the checked caller.</summary>
-    private void AddUnary<TRequest, TResponse>(
-        GrpcServiceRegistry registry,
-        string method,
-        MessageParser<TRequest> parser,
-        KvScopes scope,
-        Func<TRequest, KvPrincipal, GrpcCallContext, ValueTask<TResponse>> handler)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        registry.AddUnary(Path(method), parser, new AuthorizedUnary<TRequest, TResponse>(_validator, scope, handler).InvokeAsync)
-            .WithMetricsLabel(Label(method))
-            .RequireAuthorization(GrpcAuth.PolicyOf(scope));
-    }
-
-    /// <summary>Maps what escapes a handler through <see cref="GrpcErrors.FromException"/>.</summary>
-    private static Func<TRequest, GrpcCallContext, ValueTask<TResponse>> Guard<TRequest, TResponse>(Func<TRequest, GrpcCallContext, ValueTask<TResponse>> handler) =>
-        async (request, call) =>
-        {
-            try
-            {
-                return await handler(request, call);
-            }
-            catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
-            {
-                throw status;
-            }
-        };
-
-    private static Func<TRequest, IGrpcStreamWriter<TResponse>, GrpcCallContext, Task> GuardStreaming<TRequest, TResponse>(
-        Func<TRequest, IGrpcStreamWriter<TResponse>, GrpcCallContext, Task> handler)
-        where TResponse : IMessage =>
-        async (request, writer, call) =>
-        {
-            try
-            {
-                await handler(request, writer, call);
-            }
-            catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
-            {
-                throw status;
-            }
-        };
+    private NamespaceHandle Namespace(ServerCallContext context) => _grains.Admit(GrpcAuth.Caller(context));
 }

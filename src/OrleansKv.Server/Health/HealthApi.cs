@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Server.Auth;
@@ -17,9 +18,9 @@ internal static class HealthApi
     {
         app.MapGet("/livez", () => TypedResults.Json(new MessageResponse("alive"), ServerJsonContext.Api.MessageResponse))
             .AllowAnonymous().WithMetadata(new RouteLabel("livez"), new AnonymousRoute());
-        app.MapGet("/healthz", (HealthProbe probe, CancellationToken ct) => probe.AnswerAsync(requireActive: false, ct))
+        app.MapGet("/healthz", (HealthProbe probe, HealthCheckService checks, CancellationToken ct) => probe.AnswerAsync(checks, KvHealthChecks.Healthy, ct))
             .AllowAnonymous().WithMetadata(new RouteLabel("healthz"), new AnonymousRoute());
-        app.MapGet("/readyz", (HealthProbe probe, CancellationToken ct) => probe.AnswerAsync(requireActive: true, ct))
+        app.MapGet("/readyz", (HealthProbe probe, HealthCheckService checks, CancellationToken ct) => probe.AnswerAsync(checks, KvHealthChecks.Ready, ct))
             .AllowAnonymous().WithMetadata(new RouteLabel("readyz"), new AnonymousRoute());
         return app;
     }
@@ -28,7 +29,7 @@ internal static class HealthApi
 /// <summary>Marks a route that deliberately needs no credential (audited by tests).</summary>
 public sealed record AnonymousRoute;
 
-/// <summary>Checks the silo and its storage; shared by the REST and gRPC health answers.</summary>
+/// <summary>Checks the silo and its storage: what the health checks of <see cref="KvHealthChecks"/> ask.</summary>
 internal sealed class HealthProbe
 {
     private readonly SiloState _silo;
@@ -64,9 +65,12 @@ internal sealed class HealthProbe
         return (siloOk && storageOk, storageOk);
     }
 
-    public async Task<IResult> AnswerAsync(bool requireActive, CancellationToken cancellationToken)
+    /// <summary>The JSON answer of a REST probe from the health checks tagged <paramref name="tag"/>.</summary>
+    public async Task<IResult> AnswerAsync(HealthCheckService checks, string tag, CancellationToken cancellationToken)
     {
-        var (healthy, storageOk) = await CheckAsync(requireActive, cancellationToken);
+        var report = await checks.CheckHealthAsync(r => r.Tags.Contains(tag), cancellationToken);
+        var healthy = report.Status == HealthStatus.Healthy;
+        var storageOk = KvHealthChecks.StorageOk(report);
         var body = new HealthResponse(
             healthy ? "ok" : "unavailable",
             _silo.Silo.ToString(),

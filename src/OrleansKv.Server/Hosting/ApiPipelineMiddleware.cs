@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OrleansKv.Grpc;
+using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Metrics;
 using OrleansKv.Server.Rest;
 
@@ -41,7 +41,7 @@ internal sealed class ApiPipelineMiddleware(RequestDelegate next, RequestMetrics
             && !response.HasStarted
             && response.ContentLength is null
             && string.IsNullOrEmpty(response.ContentType)
-            && !GrpcProtocol.IsGrpcContentType(context.Request.ContentType);
+            && !GrpcContentType.IsGrpc(context.Request.ContentType);
     }
 
     private static Task WriteStatusErrorAsync(HttpContext context)

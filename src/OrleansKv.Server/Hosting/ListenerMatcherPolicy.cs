@@ -14,7 +14,10 @@ public enum Listener
     Grpc,
 }
 
-/// <summary>Endpoint metadata: the endpoint answers only on this listener's port.</summary>
+/// <summary>
+/// Endpoint metadata: the endpoint answers only on this listener's port. gRPC endpoints also answer gRPC-Web calls
+/// on the HTTP port, told from REST by their content type (<c>application/grpc-web...</c>).
+/// </summary>
 public sealed record ListenerMetadata(Listener Listener);
 
 /// <summary>
@@ -37,14 +40,15 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 
     public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints)
     {
-        // One edge per listener with its endpoints and those bound to none; one for an unknown port (only the
-        // unbound ones); one for in-memory servers (every endpoint).
+        // One edge per listener with its endpoints and those bound to none; one for gRPC-Web on the HTTP port (the
+        // HTTP and gRPC endpoints); one for an unknown port (only the unbound ones); one for in-memory servers (all).
         var edges = new List<PolicyNodeEdge>();
         foreach (var listener in Enum.GetValues<Listener>())
         {
             edges.Add(new PolicyNodeEdge(new PortEdge(listener), endpoints.Where(e => ListenerOf(e) is null || ListenerOf(e) == listener).ToArray()));
         }
 
+        edges.Add(new PolicyNodeEdge(PortEdge.GrpcWeb, endpoints.ToArray()));
         edges.Add(new PolicyNodeEdge(PortEdge.Unknown, endpoints.Where(e => ListenerOf(e) is null).ToArray()));
         edges.Add(new PolicyNodeEdge(PortEdge.InMemory, endpoints.ToArray()));
         return edges;
@@ -52,7 +56,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 
     public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges)
     {
-        var destinations = new int[Enum.GetValues<Listener>().Length + 2];
+        var destinations = new int[Enum.GetValues<Listener>().Length + 3];
         Array.Fill(destinations, exitDestination);
         foreach (var edge in edges)
         {
@@ -64,15 +68,16 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 
     private static Listener? ListenerOf(Endpoint endpoint) => endpoint.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
 
-    /// <summary>An edge of the DFA: a listener, an unknown port, or an in-memory server (no port).</summary>
-    private sealed record PortEdge(Listener? Listener, bool IsInMemory = false)
+    /// <summary>An edge of the DFA: a listener, gRPC-Web on the HTTP port, an unknown port, or an in-memory server (no port).</summary>
+    private sealed record PortEdge(Listener? Listener, int Extra = 0)
     {
-        public static readonly PortEdge Unknown = new((Listener?)null);
-        public static readonly PortEdge InMemory = new(null, IsInMemory: true);
+        public static readonly PortEdge GrpcWeb = new(null, 1);
+        public static readonly PortEdge Unknown = new(null, 2);
+        public static readonly PortEdge InMemory = new(null, 3);
 
         private static readonly int ListenerCount = Enum.GetValues<Listener>().Length;
 
-        public int Index => IsInMemory ? ListenerCount + 1 : Listener is { } listener ? (int)listener : ListenerCount;
+        public int Index => Listener is { } listener ? (int)listener : ListenerCount + Extra - 1;
     }
 
     private sealed class PortJumpTable(int httpPort, int grpcPort, int[] destinations) : PolicyJumpTable
@@ -81,7 +86,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
         {
             var port = httpContext.Connection.LocalPort;
             return port == 0 ? destinations[^1]
-                : port == httpPort ? destinations[(int)Listener.Http]
+                : port == httpPort ? destinations[Grpc.GrpcContentType.IsGrpcWeb(httpContext.Request.ContentType) ? ^3 : (int)Listener.Http]
                 : port == grpcPort ? destinations[(int)Listener.Grpc]
                 : destinations[^2];
         }

@@ -74,7 +74,6 @@ public static class ServerHostingExtensions
         services.AddSingleton<CredentialValidator>();
         services.AddKvJwt(options);
         services.AddKvGrpc(options);
-        services.AddSingleton<HealthProbe>();
         // Routes carry their policy as metadata (audited by a test) and KvAuthMiddleware enforces it. ASP.NET Core's
         // authentication and authorization services are deliberately not registered: with them, WebApplication
         // would add their middleware to every request (a scoped handler, a ticket and a policy evaluation each).
@@ -82,7 +81,7 @@ public static class ServerHostingExtensions
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
-        services.AddKvMetrics();
+        services.AddKvMetrics(builder.Configuration);
         services.AddKvLimits();
         services.AddTcpProtocols();
         return builder;
@@ -92,8 +91,6 @@ public static class ServerHostingExtensions
     /// per-namespace rate limits (which need the caller).</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
-        // Start listening to instruments now, not at the first scrape, so nothing before it is lost.
-        app.Services.GetRequiredService<PrometheusScraper>();
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
         app.UseMiddleware<KvAuthMiddleware>();

@@ -27,6 +27,12 @@ internal static class SiloHosting
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ClusterId;
             });
+            if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            {
+                // Grain calls carry the caller's trace, so an exported trace runs from the request into the grain.
+                silo.AddActivityPropagation();
+            }
+
             var reminderPeriod = TimeSpan.FromSeconds(options.TtlReminderPeriodSeconds);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
             silo.AddNamespaceGrains(o =>

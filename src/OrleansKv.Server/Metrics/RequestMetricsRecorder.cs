@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
-using OrleansKv.Grpc;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Server.Rest;
 
@@ -15,15 +17,15 @@ internal sealed class RequestMetricsRecorder(ServerMetrics metrics)
     public void Record(HttpContext context, TimeSpan elapsed)
     {
         var endpoint = context.GetEndpoint();
-        var grpcMethod = endpoint?.Metadata.GetMetadata<GrpcMethodInfo>();
+        var grpcMethod = endpoint?.Metadata.GetMetadata<GrpcMethodMetadata>();
         var listener = endpoint?.Metadata.GetMetadata<ListenerMetadata>()?.Listener;
         var protocol = listener switch
         {
             Listener.Grpc => "grpc",
-            _ when grpcMethod is not null || GrpcProtocol.IsGrpcContentType(context.Request.ContentType) => "grpc",
+            _ when grpcMethod is not null || GrpcContentType.IsGrpc(context.Request.ContentType) => "grpc",
             _ => "rest",
         };
-        var route = grpcMethod?.MetricsLabel ?? endpoint?.Metadata.GetMetadata<RouteLabel>()?.Name ?? "unmatched";
+        var route = endpoint?.Metadata.GetMetadata<RouteLabel>()?.Name ?? "unmatched";
         string status;
         if (protocol is "grpc")
         {

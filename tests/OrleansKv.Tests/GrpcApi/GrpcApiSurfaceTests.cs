@@ -1,7 +1,11 @@
+using Google.Protobuf;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansKv.Grpc;
-using OrleansKv.Protocol.Health;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Server.Rest;
 
@@ -11,16 +15,14 @@ namespace OrleansKv.Tests.GrpcApi;
 [Collection(KvServerCollection.Name)]
 public sealed class GrpcApiSurfaceTests(KvServerFixture fixture)
 {
-    private const string Check = "/grpc.health.v1.Health/Check";
-
     [Theory]
     [InlineData("")]
     [InlineData("orleanskv.v1.KvStore")]
     public async Task StandardHealthCheckIsServingWithoutACredential(string service)
     {
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
 
-        var response = await grpc.UnaryAsync(Check, new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser, RawCalls.Options(token: null));
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = service }, RawCalls.Options(token: null));
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
@@ -28,10 +30,10 @@ public sealed class GrpcApiSurfaceTests(KvServerFixture fixture)
     [Fact]
     public async Task StandardHealthCheckOfAnUnknownServiceIsNotFound()
     {
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            grpc.UnaryAsync(Check, new HealthCheckRequest { Service = "no.such.Service" }, HealthCheckResponse.Parser, RawCalls.Options(token: null)));
+            new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }, RawCalls.Options(token: null)).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
@@ -39,10 +41,12 @@ public sealed class GrpcApiSurfaceTests(KvServerFixture fixture)
     [Fact]
     public async Task AnUnknownMethodIsUnimplemented()
     {
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
+        var marshaller = Marshallers.Create<HealthCheckRequest>(m => m.ToByteArray(), HealthCheckRequest.Parser.ParseFrom);
+        var nope = new Method<HealthCheckRequest, HealthCheckRequest>(MethodType.Unary, "orleanskv.v1.KvStore", "Nope", marshaller, marshaller);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            grpc.UnaryAsync("/orleanskv.v1.KvStore/Nope", new HealthCheckRequest(), HealthCheckResponse.Parser, RawCalls.Options(fixture.Token)));
+            channel.CreateCallInvoker().AsyncUnaryCall(nope, null, RawCalls.Options(fixture.Token), new HealthCheckRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
     }
@@ -50,31 +54,38 @@ public sealed class GrpcApiSurfaceTests(KvServerFixture fixture)
     [Fact]
     public void EveryGrpcMethodHasAMetricsLabelAndAnAuthPolicy()
     {
-        var methods = fixture.Host.Services.GetRequiredService<GrpcServiceRegistry>().Methods;
+        var methods = GrpcEndpoints().Where(e => e.Metadata.GetMetadata<GrpcMethodMetadata>() is not null).ToList();
+        static string Name(Endpoint e) => e.Metadata.GetMetadata<GrpcMethodMetadata>()!.Method.FullName;
 
         Assert.Equal(
-            [Check, "/orleanskv.v1.KvStore/Batch", "/orleanskv.v1.KvStore/Delete", "/orleanskv.v1.KvStore/Get",
-             "/orleanskv.v1.KvStore/HealthCheck", "/orleanskv.v1.KvStore/List", "/orleanskv.v1.KvStore/Set"],
-            methods.Select(m => m.FullName).Order(StringComparer.Ordinal));
-        Assert.All(methods, m => Assert.False(string.IsNullOrEmpty(m.MetricsLabel), m.FullName));
-        Assert.All(methods, m => Assert.True(m.AllowAnonymous ^ m.AuthorizationPolicy is not null, m.FullName));
-        Assert.Equal(methods.Count, methods.Select(m => m.MetricsLabel).Distinct().Count());
+            ["/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch", "/orleanskv.v1.KvStore/Batch", "/orleanskv.v1.KvStore/Delete",
+             "/orleanskv.v1.KvStore/Get", "/orleanskv.v1.KvStore/HealthCheck", "/orleanskv.v1.KvStore/List", "/orleanskv.v1.KvStore/Set"],
+            methods.Select(Name).Where(n => !n.Contains("Reflection", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains(methods, m => Name(m).EndsWith("ServerReflection/ServerReflectionInfo", StringComparison.Ordinal));
+        Assert.All(methods, m => Assert.False(string.IsNullOrEmpty(m.Metadata.GetMetadata<RouteLabel>()?.Name), Name(m)));
+        Assert.All(methods, m => Assert.True(Anonymous(m) ^ m.Metadata.GetMetadata<IAuthorizeData>()?.Policy is not null, Name(m)));
+        Assert.Equal(methods.Count, methods.Select(m => m.Metadata.GetMetadata<RouteLabel>()!.Name).Distinct().Count());
         Assert.Equal(
-            [Check, "/orleanskv.v1.KvStore/HealthCheck"],
-            methods.Where(m => m.AllowAnonymous).Select(m => m.FullName).Order(StringComparer.Ordinal));
+            ["/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch", "/orleanskv.v1.KvStore/HealthCheck"],
+            methods.Where(Anonymous).Select(Name).Where(n => !n.Contains("Reflection", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void EveryGrpcEndpointAnswersOnlyOnTheGrpcListener()
+    public void EveryGrpcEndpointAnswersOnTheGrpcListener()
     {
-        var endpoints = fixture.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .Where(e => e.Metadata.GetMetadata<GrpcMethodInfo>() is not null || e.DisplayName?.StartsWith("gRPC", StringComparison.Ordinal) == true)
-            .ToList();
+        var endpoints = GrpcEndpoints();
 
-        Assert.Equal(8, endpoints.Count); // 7 methods and the unimplemented-method route
+        Assert.Contains(endpoints, e => e.DisplayName!.Contains("Unimplemented", StringComparison.Ordinal));
         Assert.All(endpoints, e => Assert.Equal(Listener.Grpc, e.Metadata.GetMetadata<ListenerMetadata>()?.Listener));
         Assert.All(endpoints, e => Assert.NotNull(e.Metadata.GetMetadata<RouteLabel>()));
     }
+
+    private List<Endpoint> GrpcEndpoints() =>
+        fixture.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<GrpcMethodMetadata>() is not null || e.DisplayName?.StartsWith("gRPC", StringComparison.Ordinal) == true)
+            .ToList();
+
+    private static bool Anonymous(Endpoint endpoint) => endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
     [Fact]
     public async Task RestRoutesDoNotAnswerOnTheGrpcPort()

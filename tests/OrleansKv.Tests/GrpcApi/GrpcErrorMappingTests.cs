@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Client;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Sqlite;
-using OrleansKv.Grpc;
+using Grpc.Core;
 using OrleansKv.Grains;
 using OrleansKv.Server.Grpc;
 
@@ -30,7 +30,7 @@ public sealed class GrpcErrorMappingTests
         var status = GrpcErrors.FromException(exception);
 
         Assert.Equal(expected, status?.StatusCode);
-        Assert.DoesNotContain("(Parameter", status?.Detail ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", status?.Status.Detail ?? string.Empty, StringComparison.Ordinal);
     }
 
     [Fact]

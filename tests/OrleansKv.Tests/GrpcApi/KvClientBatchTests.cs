@@ -1,5 +1,5 @@
 using OrleansKv.Client;
-using OrleansKv.Grpc;
+using Grpc.Core;
 using OrleansKv.Protocol.V1;
 
 namespace OrleansKv.Tests.GrpcApi;
@@ -71,13 +71,13 @@ public sealed class KvClientBatchTests(KvServerFixture fixture)
     [Fact]
     public async Task AnOpWithoutAKindIsInvalidArgument()
     {
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
         var request = new BatchRequest { Ops = { new BatchOp { Key = NewKey("k") } } };
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            grpc.UnaryAsync("/orleanskv.v1.KvStore/Batch", request, BatchResponse.Parser, RawCalls.Options(fixture.Token)));
+            new KvStore.KvStoreClient(channel).BatchAsync(request, RawCalls.Options(fixture.Token)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Contains("Operation 0", ex.Detail, StringComparison.Ordinal);
+        Assert.Contains("Operation 0", ex.Status.Detail, StringComparison.Ordinal);
     }
 }

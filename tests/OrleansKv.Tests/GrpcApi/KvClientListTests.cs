@@ -1,5 +1,5 @@
 using OrleansKv.Client;
-using OrleansKv.Grpc;
+using Grpc.Core;
 using OrleansKv.Protocol.V1;
 
 namespace OrleansKv.Tests.GrpcApi;
@@ -140,12 +140,16 @@ public sealed class KvClientListTests(KvServerFixture fixture)
     [Fact]
     public async Task BadListArgumentsAreInvalidArgument()
     {
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
+        var grpc = new KvStore.KvStoreClient(channel);
 
         async Task<StatusCode> StatusOf(ListRequest request)
         {
             var ex = await Assert.ThrowsAsync<RpcException>(async () =>
-                await grpc.ServerStreamingAsync("/orleanskv.v1.KvStore/List", request, ListResponse.Parser, RawCalls.Options(fixture.Token)).ToListAsync());
+            {
+                using var call = grpc.List(request, RawCalls.Options(fixture.Token));
+                await call.ResponseStream.ReadAllAsync().ToListAsync();
+            });
             return ex.StatusCode;
         }
 

@@ -157,12 +157,12 @@ public sealed class KvClientTests(KvServerFixture fixture)
     {
         await using var client = fixture.Client();
         var raw = new OrleansKv.Protocol.V1.SetRequest { Key = NewKey("ttl"), Value = Google.Protobuf.ByteString.CopyFromUtf8("v"), TtlSeconds = seconds };
-        using var grpc = fixture.Host.CreateGrpcClient();
+        using var channel = fixture.Host.CreateChannel();
 
-        var ex = await Assert.ThrowsAsync<OrleansKv.Grpc.RpcException>(() => grpc.UnaryAsync(
-            "/orleanskv.v1.KvStore/Set", raw, OrleansKv.Protocol.V1.SetResponse.Parser, RawCalls.Options(fixture.Token)));
+        var ex = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() =>
+            new OrleansKv.Protocol.V1.KvStore.KvStoreClient(channel).SetAsync(raw, RawCalls.Options(fixture.Token)).ResponseAsync);
 
-        Assert.Equal(OrleansKv.Grpc.StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, ex.StatusCode);
     }
 
     [Theory]

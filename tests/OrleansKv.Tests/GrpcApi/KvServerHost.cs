@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Client;
-using OrleansKv.Grpc;
+using Grpc.Net.Client;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Tests.Storage;
 
@@ -88,8 +88,8 @@ internal sealed class KvServerHost : IAsyncDisposable
     public KvClient CreateClient(string? token, TimeSpan? defaultTimeout = null) =>
         new(new KvClientOptions { Address = GrpcAddress, Token = token, DefaultTimeout = defaultTimeout ?? TimeSpan.FromSeconds(30) });
 
-    /// <summary>A raw gRPC client on the gRPC port, for requests KvClient would not send.</summary>
-    public GrpcClient CreateGrpcClient(GrpcClientOptions? options = null) => new(GrpcAddress, options);
+    /// <summary>A channel to the gRPC port, for the generated clients and requests KvClient would not send.</summary>
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
 
     /// <summary>Issues an opaque token through <c>POST /v1/tokens</c> with the admin credential.</summary>
     public async Task<string> IssueTokenAsync(string adminToken, string ns, params string[] scopes)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using OrleansKv.Tests.Grpc;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace OrleansKv.Tests.GrpcApi;
 
@@ -75,15 +76,27 @@ public sealed class PythonKvInteropTests(KvServerFixture fixture)
         Assert.Equal("1", r.GetProperty("batch_applied").GetProperty("value").GetString());
     }
 
-    /// <summary>kvstore_pb2.py and health_pb2.py, generated from the repository's protos into a temp folder.</summary>
+    /// <summary>
+    /// kvstore_pb2.py from the repository's proto, and health_pb2.py from the descriptor compiled into Grpc.HealthCheck
+    /// (the standard grpc.health.v1, handed to protoc as a descriptor set), generated into a temp folder.
+    /// </summary>
     private static async Task<Storage.TempDirectory> GenerateAsync()
     {
         var (protoc, include) = await ProtocTool.GetAsync();
         var protos = Path.Combine(ProtocTool.RepositoryRoot(), "protos");
         var output = new Storage.TempDirectory();
         var (exitCode, log) = await ProtocTool.RunAsync(
-            protoc, protos, "-I", protos, "-I", include, "--python_out=" + output.Path, "kvstore.proto", "health.proto");
+            protoc, protos, "-I", protos, "-I", include, "--python_out=" + output.Path, "kvstore.proto");
         Assert.True(exitCode == 0, $"protoc failed ({exitCode}): {log}");
+
+        var health = global::Grpc.Health.V1.HealthReflection.Descriptor;
+        var set = new FileDescriptorSet { File = { FileDescriptorProto.Parser.ParseFrom(health.SerializedData) } };
+        var descriptors = Path.Combine(output.Path, "health.pb");
+        await File.WriteAllBytesAsync(descriptors, set.ToByteArray());
+        (exitCode, log) = await ProtocTool.RunAsync(
+            protoc, output.Path, "--descriptor_set_in=" + descriptors, "--python_out=" + output.Path, health.Name);
+        Assert.True(exitCode == 0, $"protoc failed on {health.Name} ({exitCode}): {log}");
+        Assert.True(File.Exists(Path.Combine(output.Path, "health_pb2.py")), $"protoc wrote no health_pb2.py for {health.Name}");
         return output;
     }
 

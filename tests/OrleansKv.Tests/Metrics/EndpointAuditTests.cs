@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
-using OrleansKv.Grpc;
 using OrleansKv.Server.Rest;
 using OrleansKv.Tests.Infrastructure;
 
@@ -23,15 +22,9 @@ public sealed class EndpointAuditTests
         var problems = new List<string>();
         foreach (var endpoint in endpoints)
         {
-            var grpc = endpoint.Metadata.GetMetadata<GrpcMethodInfo>();
-            if (grpc is null && endpoint.DisplayName == "gRPC unimplemented method")
-            {
-                continue; // answers UNIMPLEMENTED for unknown methods; no route of its own to label
-            }
-
-            var label = grpc?.MetricsLabel ?? endpoint.Metadata.GetMetadata<RouteLabel>()?.Name;
-            var policy = grpc?.AuthorizationPolicy ?? endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
-            var anonymous = (grpc?.AllowAnonymous ?? false) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var label = endpoint.Metadata.GetMetadata<RouteLabel>()?.Name;
+            var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
             if (string.IsNullOrEmpty(label))
             {
                 problems.Add($"{endpoint.DisplayName} ({endpoint.RoutePattern.RawText}) has no metrics label");

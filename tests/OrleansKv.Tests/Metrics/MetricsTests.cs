@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using OrleansKv.Client;
 using OrleansKv.Tests.Infrastructure;
 
 namespace OrleansKv.Tests.Metrics;
@@ -20,20 +21,39 @@ public sealed class MetricsTests
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/absent")).StatusCode);
+        await using (var grpc = new KvClient(new Uri($"http://127.0.0.1:{server.GrpcPort}"), server.Token))
+        {
+            await grpc.SetAsync("grpc/m", "v");
+        }
+
         using var anonymous = new HttpClient { BaseAddress = client.BaseAddress };
         var text = await anonymous.GetStringAsync("/metrics");
 
         var families = ParseWithPrometheusClient(text);
-        Assert.Equal(5, Sample(families, "kv_storage_keys_total", []));
-        Assert.Equal(5, Sample(families, "kv_storage_ops_total", new() { ["operation"] = "put" }));
+        Assert.Equal(6, Sample(families, "kv_storage_keys_total", []));
+        Assert.Equal(6, Sample(families, "kv_storage_ops_total", new() { ["operation"] = "put" }));
         Assert.Equal(6, Sample(families, "kv_storage_ops_total", new() { ["operation"] = "get" }));
         Assert.Equal(5, Sample(families, "kv_request_duration_seconds_count", new() { ["protocol"] = "rest", ["route"] = "root_set", ["status"] = "200" }));
         Assert.Equal(1, Sample(families, "kv_errors_total", new() { ["protocol"] = "rest", ["code"] = "not_found" }));
         Assert.Equal(1, Sample(families, "kv_cluster_size", []));
         Assert.True(Sample(families, "kv_namespaces_active", []) >= 1);
         Assert.True(Sample(families, "kv_group_commit_batch_size_count", []) >= 1);
-        Assert.True(Sample(families, "process_working_set_bytes", []) > 0);
-        Assert.True(Sample(families, "dotnet_gc_collections_total", new() { ["generation"] = "gen0" }) >= 0);
+        // The six values are equal: one stored content, five dedup hits, and so a logical/stored ratio above 1.
+        Assert.Equal(1, Sample(families, "kv_storage_objects_total", []));
+        Assert.Equal(5, Sample(families, "kv_storage_dedup_hits_total", []));
+        Assert.True(Sample(families, "kv_storage_bytes_total", []) > 0);
+        Assert.True(Sample(families, "kv_storage_stored_bytes", []) > 0);
+        Assert.True(Sample(families, "kv_storage_compression_ratio", []) > 1);
+
+        // ASP.NET Core's (gRPC calls included), Kestrel's, the runtime's, the process's and Orleans' own instruments.
+        Assert.Equal(5, Sample(families, "http_server_request_duration_seconds_count", new() { ["http_route"] = "/{**key}", ["http_request_method"] = "POST" }));
+        Assert.True(Sample(families, "kestrel_active_connections", []) >= 1);
+        Assert.Equal(1, Sample(families, "http_server_request_duration_seconds_count", new() { ["http_route"] = "/orleanskv.v1.KvStore/Set" }));
+        Assert.Equal(1, Sample(families, "kv_request_duration_seconds_count", new() { ["protocol"] = "grpc", ["route"] = "grpc_set", ["status"] = "0" }));
+        Assert.True(Sample(families, "process_memory_usage_bytes", []) > 0);
+        Assert.True(Sample(families, "dotnet_gc_collections_total", []) >= 0);
+        Assert.True(Sample(families, "orleans_catalog_activations", []) >= 1);
+        Assert.Contains(families, s => s.GetProperty("name").GetString()!.StartsWith("orleans_messaging_", StringComparison.Ordinal));
     }
 
     [Fact]
