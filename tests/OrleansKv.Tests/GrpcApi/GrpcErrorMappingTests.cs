@@ -19,6 +19,9 @@ public sealed class GrpcErrorMappingTests
         { new SiloUnavailableException(), StatusCode.Unavailable },
         { new TimeoutException(), StatusCode.Unavailable },
         { new ArgumentException("The key is empty.", "key"), StatusCode.InvalidArgument },
+        { new NamespaceQuotaException(QuotaKind.Keys, "max_keys"), StatusCode.ResourceExhausted },
+        { new NamespaceQuotaException(QuotaKind.ValueSize, "max_value_bytes"), StatusCode.ResourceExhausted },
+        { new OrleansKv.Server.Limits.RateLimitedException(TimeSpan.FromMilliseconds(300)), StatusCode.ResourceExhausted },
         { new OperationCanceledException(), null },
         { new InvalidOperationException("bug"), null },
     };

@@ -12,7 +12,7 @@ namespace OrleansKv.Tests.Limits;
 /// </summary>
 public sealed class NoisyTenantTests(ITestOutputHelper output)
 {
-    private const int Rounds = 3;
+    private const int Rounds = 4;
     private const int SamplesPerWindow = 150;
     private const int Flooders = 4;
 

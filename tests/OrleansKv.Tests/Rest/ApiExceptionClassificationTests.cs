@@ -26,6 +26,19 @@ public sealed class ApiExceptionClassificationTests
         Assert.Contains("Retry", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(QuotaKind.Keys, 507, "quota_exceeded")]
+    [InlineData(QuotaKind.Bytes, 507, "quota_exceeded")]
+    [InlineData(QuotaKind.ValueSize, 413, "value_too_large")]
+    public void AQuotaRefusalMapsToItsStatusAndCodeWithItsMessage(QuotaKind kind, int status, string code)
+    {
+        var (actualStatus, actualCode, message) = ApiExceptionHandler.Classify(new NamespaceQuotaException(kind, "max_keys is 5."));
+
+        Assert.Equal(status, actualStatus);
+        Assert.Equal(code, actualCode);
+        Assert.Equal("max_keys is 5.", message);
+    }
+
     [Fact]
     public void AnyOtherFailureStaysInternalAndShowsNoInternals()
     {
