@@ -21,7 +21,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private const int SigStop = 19;
     private const int SigCont = 18;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Settings the server reads; cleared from the inherited environment so the host's own never leak in.</summary>
