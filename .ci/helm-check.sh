@@ -145,6 +145,7 @@ check_notes() {
 }
 check_notes defaults "get secret kv-orleans-kv -o jsonpath='{.data.admin-token}'"
 check_notes embedded "WARNING: its data is in an emptyDir" --set redis.enabled=false --set replicaCount=1
+check_notes redis-ha "a primary and a replica behind three Sentinels, REDIS_WAIT_REPLICAS=1" --set redis.ha.enabled=true
 check_notes load-balancer "status.loadBalancer.ingress" --set service.type=LoadBalancer
 check_notes existing-secret "get secret kv-auth -o jsonpath='{.data.admin}'" -f "$CHART/ci/existing-secrets-values.yaml"
 

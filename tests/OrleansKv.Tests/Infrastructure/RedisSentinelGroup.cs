@@ -26,7 +26,7 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
     public IReadOnlyList<RedisServerProcess> Servers => _servers;
 
     /// <summary>REDIS_URL for the silos: the Sentinel, the service name and the data servers' password.</summary>
-    public string ConnectionString => $"127.0.0.1:{SentinelPort},serviceName={ServiceName},password={Password},connectTimeout=2000,syncTimeout=5000";
+    public string ConnectionString => $"127.0.0.1:{SentinelPort},serviceName={ServiceName},password={Password},connectTimeout=2000,syncTimeout=2000";
 
     public static async Task<RedisSentinelGroup> StartAsync()
     {
