@@ -3,7 +3,7 @@
 #
 #   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode: one redis-server,
 #                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters (~8-10 minutes)
-#   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, cluster
+#   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, resp, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
 #   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
@@ -18,7 +18,7 @@
 # Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_PREWARM (10 s of mixed load per server
 # before its first scenario, so the JIT is done), BENCH_CONNECTIONS (64),
 # BENCH_WIDE_CONNECTIONS (256, the wide durable SET row), BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
-# BENCH_REDIS_REQUESTS (1000000), BENCH_SERVER_DLL (another OrleansKv build to measure; bench/compare.sh), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
+# BENCH_REDIS_REQUESTS (1000000), BENCH_RESP_REQUESTS (200000 per RESP row), BENCH_SERVER_DLL (another OrleansKv build to measure; bench/compare.sh), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
 # server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ BENCH="$ROOT/bench"
 
 ORIG_ARGS="$*"
 MODE=load
-ONLY="rest,grpc,redis,cluster"
+ONLY="rest,grpc,redis,resp,cluster"
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 PREWARM=${BENCH_PREWARM:-10}
@@ -468,7 +468,7 @@ stop_proc kestrel
 stop_proc okv
 
 REDIS_OK=0
-if wants redis || wants cluster; then
+if wants redis || wants resp || wants cluster; then
   say "redis-server on loopback (server side CPUs ${SERVER_CPUS:-any}; no persistence)"
   REDIS_PORT=$(free_port)
   start_proc redis "$SERVER_CPUS" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes
@@ -493,6 +493,42 @@ if wants redis; then
       skip "redis_$test" "redis-server did not start"
     fi
   done
+fi
+
+if wants resp; then
+  # The same redis-benchmark against redis-server and against OrleansKv's RESP port (DURABILITY=full), each pair
+  # back to back: SET first (it also creates the keys the GET rows read), at -P 1 and -P 16.
+  RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
+  [ "$DURATION" -lt 10 ] && RESP_REQUESTS=$((RESP_REQUESTS / 4))
+  say "RESP: redis-benchmark against redis-server and OrleansKv (RESP_PORT, DURABILITY=full), -c $CONNECTIONS, -P 1 and -P 16"
+  RESP_OK=0
+  OKV_RESP=$(free_port)
+  mkdir -p "$WORK/resp-data"
+  start_proc okvresp "$SERVER_CPUS" env HTTP_PORT="$(free_port)" GRPC_PORT="$(free_port)" RESP_PORT="$OKV_RESP" SILO_PORT="$(free_port)" \
+    DATA_DIR="$WORK/resp-data" DURABILITY=full TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet "$SERVER_DLL"
+  for _ in $(seq 1 600); do redis-cli -p "$OKV_RESP" -a "$TOKEN" --no-auth-warning ping 2>/dev/null | grep -q PONG && { RESP_OK=1; break; }; sleep 0.1; done
+  [ "$RESP_OK" = 1 ] || note "OrleansKv with RESP_PORT did not start: $(last_log_line okvresp)"
+  if [ "$RESP_OK" = 1 ]; then
+    client redis-benchmark -p "$OKV_RESP" -a "$TOKEN" -c "$CONNECTIONS" -P 16 -n "$RESP_REQUESTS" -d "$VALUE_BYTES" -r "$KEYS" -t set,get -q >/dev/null 2>&1 || true
+  fi
+  for pipeline in 1 16; do
+    for test in set get; do
+      for target in redis okv; do
+        id="resp_${test}_p${pipeline}_${target}"
+        if [ "$target" = redis ] && [ "$REDIS_OK" = 1 ]; then
+          measure redis "$WORK/$id.out" client redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -P "$pipeline" -n "$RESP_REQUESTS" -d "$VALUE_BYTES" -r "$KEYS" -t "$test"
+        elif [ "$target" = okv ] && [ "$RESP_OK" = 1 ]; then
+          measure okvresp "$WORK/$id.out" client redis-benchmark -p "$OKV_RESP" -a "$TOKEN" -c "$CONNECTIONS" -P "$pipeline" -n "$RESP_REQUESTS" -d "$VALUE_BYTES" -r "$KEYS" -t "$test"
+        else
+          skip "$id" "$target did not start"
+          continue
+        fi
+        # shellcheck disable=SC2046
+        $REPORT record "$RESULTS" --id "$id" --kind redis --out "$WORK/$id.out" $(cpu_args) || true
+      done
+    done
+  done
+  stop_proc okvresp
 fi
 
 if wants cluster; then

@@ -31,6 +31,14 @@ SCENARIOS = {
     "grpc_set_okv": ("gRPC", "OrleansKv embedded", "KvStore/Set, one key, DURABILITY=full"),
     "redis_get": ("Redis reference", "redis-server (redis-benchmark)", "GET, -P 1"),
     "redis_set": ("Redis reference", "redis-server (redis-benchmark)", "SET, -P 1"),
+    "resp_set_p1_redis": ("RESP", "redis-server (no persistence)", "SET, -P 1"),
+    "resp_set_p1_okv": ("RESP", "OrleansKv embedded, RESP_PORT", "SET, -P 1, DURABILITY=full"),
+    "resp_get_p1_redis": ("RESP", "redis-server (no persistence)", "GET, -P 1"),
+    "resp_get_p1_okv": ("RESP", "OrleansKv embedded, RESP_PORT", "GET, -P 1"),
+    "resp_set_p16_redis": ("RESP", "redis-server (no persistence)", "SET, -P 16"),
+    "resp_set_p16_okv": ("RESP", "OrleansKv embedded, RESP_PORT", "SET, -P 16, DURABILITY=full"),
+    "resp_get_p16_redis": ("RESP", "redis-server (no persistence)", "GET, -P 16"),
+    "resp_get_p16_okv": ("RESP", "OrleansKv embedded, RESP_PORT", "GET, -P 16"),
     "cluster_get_stateless": ("Cluster (Redis)", "stateless ASP.NET + Redis", "GET /{key}: one Redis GET per request"),
     "cluster_get_okv": ("Cluster (Redis)", "OrleansKv cluster silo", "GET /{key}, REDIS_URL set"),
     "cluster_set_stateless": ("Cluster (Redis)", "stateless ASP.NET + Redis", "POST /{key}: one Redis SET per request"),
@@ -54,6 +62,10 @@ BASELINES = {
     "cluster_set_okv_3masters": [("cluster_set_okv", "one redis-server")],
     "cluster_get_stateless": [("redis_get", "redis-benchmark")],
     "cluster_set_stateless": [("redis_set", "redis-benchmark")],
+    "resp_set_p1_okv": [("resp_set_p1_redis", "redis-server")],
+    "resp_get_p1_okv": [("resp_get_p1_redis", "redis-server")],
+    "resp_set_p16_okv": [("resp_set_p16_redis", "redis-server")],
+    "resp_get_p16_okv": [("resp_get_p16_redis", "redis-server")],
     "rest_get_kestrel": [("redis_get", "redis-benchmark")],
     "rest_set_kestrel": [("redis_set", "redis-benchmark")],
 }
@@ -153,7 +165,7 @@ def parse_redis(text):
         "p50_ms": float(summary.group(3)),
         "p99_ms": float(summary.group(5)),
         "p999_ms": p999 if p999 is not None else float("nan"),
-        "errors": 0,
+        "errors": len(re.findall(r"Error from server", text)),
         "non_2xx": 0,
     }
 
@@ -284,6 +296,8 @@ def cmd_render(args):
          missing=skipped_reason("grpc_get_okv", "grpc_get_h2c"))
     goal("cluster-mode GET ≥ 2 × stateless Redis-per-request", ratio(rows, "cluster_get_okv", "cluster_get_stateless"), 2.0, "{:.2f}×",
          missing=skipped_reason("cluster_get_okv", "cluster_get_stateless"))
+    goal("RESP GET ≥ 1.0 × redis-server at -P 16", ratio(rows, "resp_get_p16_okv", "resp_get_p16_redis"), 1.0, "{:.2f}×",
+         missing=skipped_reason("resp_get_p16_okv", "resp_get_p16_redis"))
     set_rps = rows.get("rest_set_okv", {}).get("result", {}).get("rps")
     goal("durable SET ≥ 50k/s embedded (REST, DURABILITY=full)", set_rps, 50_000, "{:,.0f} req/s",
          missing=skipped_reason("rest_set_okv"))

@@ -17,6 +17,11 @@ public sealed partial class NamespaceGrain
         ArgumentNullException.ThrowIfNull(operations);
         _metrics.Operation("batch");
         var keys = KeysOf(operations, out var flush);
+        if (AllReads(operations))
+        {
+            return await ReadAllAsync(operations);
+        }
+
         await _commits.WaitForRoomAsync();
 
         var results = new KeyOpResult[operations.Count];
@@ -86,6 +91,35 @@ public sealed partial class NamespaceGrain
         if (unit is not null && unit.Mutations.Exists(m => m.Entry?.ExpiresAt is not null))
         {
             await SyncReminderAsync();
+        }
+
+        return results;
+    }
+
+    private static bool AllReads(IReadOnlyList<KeyOperation> operations)
+    {
+        foreach (var op in operations)
+        {
+            if (!op.IsRead)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads only: from the committed view, as <see cref="GetAsync"/> reads, without the write gate.</summary>
+    private async ValueTask<IReadOnlyList<KeyOpResult>> ReadAllAsync(IReadOnlyList<KeyOperation> operations)
+    {
+        await EnsureOwnedAsync();
+        var results = new KeyOpResult[operations.Count];
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var op = operations[i];
+            var entry = Live(_cache.TryGet(op.Key, out var cached) ? cached : await LoadAsync(op.Key));
+            results[i] = entry is null ? new KeyOpResult(KeyOpStatus.NotFound)
+                : new KeyOpResult(KeyOpStatus.Ok, op.Kind == KeyOpKind.Get ? entry.Value : null, op.Kind == KeyOpKind.Inspect ? entry.Value.Length : 0, entry.ExpiresAt, entry.Version);
         }
 
         return results;

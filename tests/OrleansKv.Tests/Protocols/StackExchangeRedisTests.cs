@@ -167,6 +167,28 @@ public sealed class StackExchangeRedisTests(TcpServerFixture server)
     }
 
     [Fact]
+    public async Task ConcurrentIncrementsAndAppendsFromManyConnectionsLoseNothing()
+    {
+        var key = Key();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => server.RedisAsync(i % 2 == 0 ? RedisProtocol.Resp2 : RedisProtocol.Resp3)));
+        try
+        {
+            await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(0, 50).Select(i => (Task)Task.WhenAll(
+                c.GetDatabase().StringIncrementAsync(key),
+                c.GetDatabase().StringAppendAsync(key + ":log", "x")))));
+            Assert.Equal(200, (long)await clients[0].GetDatabase().StringGetAsync(key));
+            Assert.Equal(200, await clients[0].GetDatabase().StringLengthAsync(key + ":log"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task ReadOnlyTokenGetsNoPermForWrites()
     {
         await using var redis = await server.RedisAsync(RedisProtocol.Resp3, server.ReadOnlyToken);

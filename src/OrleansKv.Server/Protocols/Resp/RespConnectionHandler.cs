@@ -43,14 +43,29 @@ internal sealed partial class RespConnectionHandler(
                 {
                     while (!close && RespParser.TryRead(ref buffer, request, _maxBulk))
                     {
+                        if (session.TryBatch(request))
+                        {
+                            if (session.BatchFull)
+                            {
+                                await session.RunBatchAsync(connection.ConnectionClosed);
+                            }
+
+                            continue;
+                        }
+
+                        await session.RunBatchAsync(connection.ConnectionClosed);
                         close = await session.ExecuteAsync(request, connection.ConnectionClosed);
                     }
                 }
                 catch (RespProtocolException ex)
                 {
+                    // What came before the malformed request is answered first.
+                    await session.RunBatchAsync(connection.ConnectionClosed);
                     writer.Error(ex.Message);
                     close = true;
                 }
+
+                await session.RunBatchAsync(connection.ConnectionClosed);
 
                 input.AdvanceTo(buffer.Start, buffer.End);
                 var flushed = await output.FlushAsync();

@@ -19,7 +19,6 @@ internal sealed partial class RespSession(
 {
     private readonly RespWriter _writer = writer;
     private readonly TimeProvider _time = time;
-    private readonly List<KeyOperation> _ops = [];
     private string? _name;
 
     public long Id { get; } = id;
@@ -83,12 +82,6 @@ internal sealed partial class RespSession(
     {
         switch (spec.Id)
         {
-            case RespCommandId.Get:
-                await GetAsync(request, cancellationToken);
-                return false;
-            case RespCommandId.Set when request.Count == 3:
-                await SetAsync(request, cancellationToken);
-                return false;
             case RespCommandId.Auth:
                 await AuthAsync(request, cancellationToken);
                 return false;
@@ -142,43 +135,8 @@ internal sealed partial class RespSession(
                 return false;
         }
 
-        // Every other command is a key command: planned into grain operations and run in one call.
-        _ops.Clear();
-        var planned = Plan(spec, request, _ops);
-        IReadOnlyList<KeyOpResult> results = [];
-        if (planned.Error is null && _ops.Count > 0)
-        {
-            results = await calls.ExecuteAsync(Namespace, _ops, cancellationToken);
-        }
-
-        Reply(planned, results);
-        return false;
-    }
-
-    /// <summary>GET: the plain read, as REST and gRPC call it.</summary>
-    private async ValueTask GetAsync(RespRequest request, CancellationToken cancellationToken)
-    {
-        if (!TryKey(request, 1, out var key, out var error))
-        {
-            _writer.Error(error);
-            return;
-        }
-
-        var entry = await calls.GetAsync(Namespace, key, cancellationToken);
-        _writer.BulkOrNull(entry?.Value);
-    }
-
-    /// <summary>SET key value with no options: the plain write, as REST and gRPC call it.</summary>
-    private async ValueTask SetAsync(RespRequest request, CancellationToken cancellationToken)
-    {
-        if (!TryKey(request, 1, out var key, out var error))
-        {
-            _writer.Error(error);
-            return;
-        }
-
-        await calls.SetAsync(Namespace, new SetCommand(key, request.Bytes(2)), cancellationToken);
-        _writer.Ok();
+        // Key commands never get here: signed in and outside MULTI, they go through the batch (RespSession.Batch.cs).
+        throw new InvalidOperationException($"{spec.Name} runs in a batch.");
     }
 
     private string Namespace => credential.Principal?.Namespace ?? throw new InvalidOperationException("The connection is not signed in.");
