@@ -313,7 +313,9 @@ cpu_args() { echo "--server-cpu $SERVER_CPU --client-cpu $CLIENT_CPU"; }
 # alloc_bytes NAME URL : bytes the server process allocated since start (OrleansKv: /metrics; baselines: /_bench/alloc).
 alloc_bytes() {
   if [ "$1" = okv ] || [[ "$1" == cluster* ]]; then
-    curl -s --max-time 5 "$2/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {print $NF; exit}'
+    # OpenTelemetry's runtime instrumentation names it dotnet_gc_heap_total_allocated_bytes_total; builds before it
+    # (bench/compare.sh) dotnet_gc_allocated_bytes_total.
+    curl -s --max-time 5 "$2/metrics" | awk '/^dotnet_gc_(heap_total_)?allocated_bytes_total[ {]/ {print $NF; exit}'
   else
     curl -s --max-time 5 "$2/_bench/alloc"
   fi

@@ -318,7 +318,7 @@ def cmd_render(args):
     w("")
     w("Ratios are req/s of the row over req/s of the named baseline, both from this run. "
       "alloc/req: managed bytes allocated in the server process per request over the measured window "
-      "(from `dotnet_gc_allocated_bytes_total` on OrleansKv's /metrics, `/_bench/alloc` on the baselines; "
+      "(from `dotnet_gc_heap_total_allocated_bytes_total` on OrleansKv's /metrics, `/_bench/alloc` on the baselines; "
       "includes background work such as timers and the scrape itself).")
     notes = meta.get("notes") or []
     if notes:

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authorization;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Auth;

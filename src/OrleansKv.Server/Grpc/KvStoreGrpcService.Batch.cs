@@ -1,9 +1,8 @@
-using OrleansKv.Grains;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using OrleansKv.Grains;
 using OrleansKv.Protocol.V1;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using BatchRequest = OrleansKv.Protocol.V1.BatchRequest;
 using GrainBatchResult = OrleansKv.Grains.BatchResult;
 using ProtoBatchResult = OrleansKv.Protocol.V1.BatchResult;

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Server.Rest;

@@ -1,9 +1,9 @@
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Client;
+using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Grains.Storage.Sqlite;
-using Grpc.Core;
-using OrleansKv.Grains;
 using OrleansKv.Server.Grpc;
 
 namespace OrleansKv.Tests.GrpcApi;

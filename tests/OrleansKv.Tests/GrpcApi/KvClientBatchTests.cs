@@ -1,5 +1,5 @@
-using OrleansKv.Client;
 using Grpc.Core;
+using OrleansKv.Client;
 using OrleansKv.Protocol.V1;
 
 namespace OrleansKv.Tests.GrpcApi;

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansKv.Client;
-using Grpc.Net.Client;
 using OrleansKv.Server.Hosting;
 using OrleansKv.Tests.Storage;
 
