@@ -50,7 +50,8 @@ internal static class MetricsEndpoints
                 metrics.AddMeter(Meters)
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation()
-                    .AddPrometheusExporter();
+                    // No scrape cache (the exporter's default is 300 ms): a scrape shows every count made before it.
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 ((IDeferredMeterProviderBuilder)metrics).Configure((sp, builder) =>
                     builder.AddView(new ThisServerOnly(sp.GetRequiredService<IMeterFactory>()).Stream));
             });
