@@ -13,14 +13,33 @@ namespace OrleansKv.Tests.Protocols;
 public sealed class ConnectionLimitTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private readonly int _text = RedisServerProcess.FreePort();
-    private readonly int _resp = RedisServerProcess.FreePort();
+    private int _text;
+    private int _resp;
     private readonly string _token = "tok-" + Guid.NewGuid().ToString("N");
     private WebApplication? _app;
 
     public async Task InitializeAsync()
     {
-        _app = ServerApp.Create([], builder =>
+        // A free port can be taken by a test running beside this one before the server binds it: try fresh ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            _text = RedisServerProcess.FreePort();
+            _resp = RedisServerProcess.FreePort();
+            _app = Create();
+            try
+            {
+                await _app.StartAsync();
+                return;
+            }
+            catch (Microsoft.AspNetCore.Connections.AddressInUseException) when (attempt < 5)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+    }
+
+    private WebApplication Create() =>
+        ServerApp.Create([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -40,8 +59,6 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
                 k.Limits.MaxConcurrentConnections = 3;
             });
         });
-        await _app.StartAsync();
-    }
 
     public async Task DisposeAsync()
     {
