@@ -10,6 +10,7 @@ namespace OrleansKv.Tests.Limits;
 /// Fair sharing: one namespace floods the server with writes while another reads at its usual pace. With the
 /// flooder's rate limited, the quiet tenant's p99 stays within twice its unloaded p99.
 /// </summary>
+[Collection(Infrastructure.TimingCollection.Name)]
 public sealed class NoisyTenantTests(ITestOutputHelper output)
 {
     private const int Rounds = 4;
