@@ -55,5 +55,8 @@ public sealed record KvPrincipal(string? Namespace, KvScopes Scopes, string Subj
     ];
 
     /// <summary>The principal an authenticated request was signed in with; null when it was not.</summary>
-    public static KvPrincipal? From(HttpContext context) => context.Features.Get<KvPrincipal>();
+    public static KvPrincipal? From(HttpContext context) => From(context.User);
+
+    /// <summary>The principal behind <paramref name="user"/>, as an authentication handler made it; null for anyone else.</summary>
+    public static KvPrincipal? From(System.Security.Claims.ClaimsPrincipal? user) => (user?.Identity as KvIdentity)?.Kv;
 }

@@ -31,7 +31,7 @@ internal static class TokenExchangeApi
             return Forbidden("The admin credential has no namespace and cannot be exchanged for a JWT.");
         }
 
-        if (!BearerCredential.TryGet(context.Request, out ReadOnlyMemory<char> credential, out _) || CredentialValidator.LooksLikeJwt(credential.Span))
+        if (!BearerCredential.TryGet(context.Request, out ReadOnlyMemory<char> credential, out _) || OpaqueTokenValidator.LooksLikeJwt(credential.Span))
         {
             return Forbidden("Only an opaque token can be exchanged; a JWT cannot renew itself.");
         }

@@ -7,10 +7,21 @@ namespace OrleansKv.Server.Auth;
 /// <summary>Tokens are kept only as SHA-256 hashes; this is the one place that computes them.</summary>
 internal static class TokenHashing
 {
+    /// <summary>The length of a hash in hex digits.</summary>
+    public const int HexLength = SHA256.HashSizeInBytes * 2;
+
     /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
     public static string Hash(string token)
     {
-        // On the path of every request: hash from a stack buffer when the token is small, allocate only the result.
+        Span<char> hex = stackalloc char[HexLength];
+        Hash(token, hex);
+        return new string(hex);
+    }
+
+    /// <summary>Writes the lower-case hex SHA-256 of <paramref name="token"/>'s UTF-8 bytes to <paramref name="hex"/> (<see cref="HexLength"/> chars).</summary>
+    public static void Hash(ReadOnlySpan<char> token, Span<char> hex)
+    {
+        // On the path of every request: hash from a stack buffer when the token is small, allocate nothing.
         var length = Encoding.UTF8.GetMaxByteCount(token.Length);
         var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
         Span<byte> utf8 = rented ?? stackalloc byte[512];
@@ -18,7 +29,7 @@ internal static class TokenHashing
         try
         {
             SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
-            return Convert.ToHexStringLower(hash);
+            Convert.TryToHexStringLower(hash, hex, out _);
         }
         finally
         {

@@ -1,17 +1,15 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Authorization;
-using OrleansKv.Server.Auth;
 
 namespace OrleansKv.Server.Grpc;
 
 /// <summary>
-/// Wraps every <c>orleanskv.v1.KvStore</c> call: signs the caller in and checks the policy its method carries
-/// (<see cref="AuthorizeAttribute"/> on the service method, <see cref="AllowAnonymousAttribute"/> for none), maps what
-/// escapes the handler through <see cref="GrpcErrors.FromException"/>, and keeps responses uncompressed unless the
-/// request itself came gzip-compressed (the server's default response encoding is gzip).
+/// Wraps every <c>orleanskv.v1.KvStore</c> call (authentication and authorization ran before it, in the standard
+/// middleware, by the policy each method carries): maps what escapes the handler through
+/// <see cref="GrpcErrors.FromException"/>, and keeps responses uncompressed unless the request itself came
+/// gzip-compressed (the server's default response encoding is gzip).
 /// </summary>
-internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interceptor
+internal sealed class KvGrpcInterceptor : Interceptor
 {
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
@@ -20,7 +18,7 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
     {
         try
         {
-            await AuthorizeAsync(context);
+            ChooseCompression(context);
             return await continuation(request, context);
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
@@ -34,7 +32,7 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
     {
         try
         {
-            await AuthorizeAsync(context);
+            ChooseCompression(context);
             await continuation(request, responseStream, context);
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
@@ -43,28 +41,11 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
         }
     }
 
-    private ValueTask AuthorizeAsync(ServerCallContext context)
+    private static void ChooseCompression(ServerCallContext context)
     {
-        var http = context.GetHttpContext();
-        if (!string.Equals(http.Request.Headers["grpc-encoding"], "gzip", StringComparison.Ordinal))
+        if (!string.Equals(context.GetHttpContext().Request.Headers["grpc-encoding"], "gzip", StringComparison.Ordinal))
         {
             context.WriteOptions = Uncompressed;
         }
-
-        var metadata = http.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<IAllowAnonymous>() is not null)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        // A method without a policy is refused: the audit test keeps that from shipping.
-        var policy = metadata?.GetMetadata<IAuthorizeData>()?.Policy ?? KvPolicies.Admin;
-        return AuthorizeAsync(http, policy);
-    }
-
-    private async ValueTask AuthorizeAsync(HttpContext http, string policy)
-    {
-        var caller = await GrpcAuth.AuthenticateAsync(http, validator);
-        GrpcAuth.RequirePolicy(caller, policy);
     }
 }

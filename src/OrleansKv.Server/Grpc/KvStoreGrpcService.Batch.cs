@@ -37,7 +37,7 @@ internal sealed partial class KvStoreGrpcService
 
         if (Array.Exists(operations, o => o.Kind != BatchOpKind.Get))
         {
-            GrpcAuth.RequireScope(GrpcAuth.Caller(context), KvScopes.Write);
+            await _authorization.RequirePolicyAsync(context, KvPolicies.Write);
         }
 
         var result = await Namespace(context).BatchAsync(operations, context.CancellationToken);

@@ -24,10 +24,12 @@ internal sealed partial class KvStoreGrpcService : KvStore.KvStoreBase
 
     private readonly NamespaceCalls _grains;
     private readonly int _maxValueBytes;
+    private readonly IAuthorizationService _authorization;
 
-    public KvStoreGrpcService(NamespaceCalls grains, IOptions<ServerOptions> options)
+    public KvStoreGrpcService(NamespaceCalls grains, IOptions<ServerOptions> options, IAuthorizationService authorization)
     {
         _grains = grains;
+        _authorization = authorization;
         _maxValueBytes = options.Value.MaxValueBytes;
     }
 

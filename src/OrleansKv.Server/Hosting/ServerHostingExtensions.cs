@@ -71,13 +71,8 @@ public static class ServerHostingExtensions
         services.AddSingleton<NamespaceCalls>();
         services.AddSingleton<TokenRegistry>();
         services.AddHostedService<TokenRevocations>();
-        services.AddSingleton<CredentialValidator>();
-        services.AddKvJwt(options);
+        services.AddKvAuth(options);
         services.AddKvGrpc(options);
-        // Routes carry their policy as metadata (audited by a test) and KvAuthMiddleware enforces it. ASP.NET Core's
-        // authentication and authorization services are deliberately not registered: with them, WebApplication
-        // would add their middleware to every request (a scoped handler, a ticket and a policy evaluation each).
-        services.Configure<RouteOptions>(o => o.SuppressCheckForUnhandledSecurityMetadata = true);
         services.AddSingleton<ApiExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
@@ -87,13 +82,14 @@ public static class ServerHostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: metrics, errors as JSON, authentication and authorization in one step, then the
-    /// per-namespace rate limits (which need the caller).</summary>
+    /// <summary>The middleware: metrics and errors as JSON, authentication and authorization, then the per-namespace
+    /// rate limits (which need the caller).</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
-        app.UseMiddleware<KvAuthMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         return app;
     }

@@ -3,14 +3,17 @@ using OrleansKv.Server.Auth;
 namespace OrleansKv.Server.Protocols;
 
 /// <summary>
-/// The credential a TCP connection signed in with. It is checked again at most once a second, when a command
-/// arrives, so a revoked or expired token stops working on open connections as it does on REST.
+/// The credential a TCP connection signed in with, and what the read and write policies grant it. It is checked
+/// again at most once a second, when a command arrives, so a revoked or expired token stops working on open
+/// connections as it does on REST. The policies are evaluated at each check, not per command.
 /// </summary>
-internal sealed class ConnectionCredential(CredentialValidator validator, TimeProvider time)
+internal sealed class ConnectionCredential(CredentialAuthenticator authenticator, TimeProvider time)
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
     private string? _credential;
     private long _checkedAt;
+    private bool _mayRead;
+    private bool _mayWrite;
 
     /// <summary>The signed-in principal; null before a successful sign-in.</summary>
     public KvPrincipal? Principal { get; private set; }
@@ -18,7 +21,7 @@ internal sealed class ConnectionCredential(CredentialValidator validator, TimePr
     /// <summary>Checks a credential; on success the connection is signed in with it (and stays so on failure only if it was).</summary>
     public async ValueTask<CredentialResult> SignInAsync(string credential, CancellationToken cancellationToken)
     {
-        var result = await validator.ValidateAsync(credential, cancellationToken);
+        var result = await authenticator.AuthenticateAsync(credential, cancellationToken);
         if (result.Principal is { } principal)
         {
             if (principal.Namespace is null)
@@ -27,12 +30,20 @@ internal sealed class ConnectionCredential(CredentialValidator validator, TimePr
             }
 
             _credential = credential;
-            Principal = principal;
-            _checkedAt = time.GetTimestamp();
+            await GrantAsync(principal);
         }
 
         return result;
     }
+
+    /// <summary>Whether the policy for <paramref name="needed"/> (read or write; none for neither) lets the connection run a command.</summary>
+    public bool Allows(KvScopes needed) => needed switch
+    {
+        KvScopes.None => true,
+        KvScopes.Read => _mayRead,
+        KvScopes.Write => _mayWrite,
+        _ => false,
+    };
 
     /// <summary>The principal as of now: the credential is checked again when its last check is over a second old.</summary>
     public ValueTask<KvPrincipal?> CurrentAsync(CancellationToken cancellationToken)
@@ -50,19 +61,27 @@ internal sealed class ConnectionCredential(CredentialValidator validator, TimePr
     {
         _credential = null;
         Principal = null;
+        _mayRead = _mayWrite = false;
+    }
+
+    private async ValueTask GrantAsync(KvPrincipal principal)
+    {
+        _mayRead = await authenticator.AllowsAsync(principal, KvPolicies.Read);
+        _mayWrite = await authenticator.AllowsAsync(principal, KvPolicies.Write);
+        Principal = principal;
+        _checkedAt = time.GetTimestamp();
     }
 
     private async ValueTask<KvPrincipal?> RecheckAsync(string credential, CancellationToken cancellationToken)
     {
-        var result = await validator.ValidateAsync(credential.AsSpan(), cancellationToken);
-        _checkedAt = time.GetTimestamp();
-        if (result.Principal is null)
+        var result = await authenticator.AuthenticateAsync(credential, cancellationToken);
+        if (result.Principal is { } principal)
         {
-            SignOut();
+            await GrantAsync(principal);
         }
         else
         {
-            Principal = result.Principal;
+            SignOut();
         }
 
         return Principal;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ internal static class BatchApi
         return app;
     }
 
-    private static async Task<IResult> BatchAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> BatchAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options, IAuthorizationService authorization)
     {
         var maxValue = options.Value.MaxValueBytes;
         var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, (int)Math.Min(int.MaxValue - 1, (maxValue * 8L) + (4L * 1024 * 1024)), "batch", context.RequestAborted);
@@ -63,9 +64,9 @@ internal static class BatchApi
             }
         }
 
-        if (operations.Any(o => o.Kind != BatchOpKind.Get) && !KvPolicies.Allows(KvPrincipal.From(context), KvScopes.Write, needsNamespace: true))
+        if (operations.Any(o => o.Kind != BatchOpKind.Get) && await authorization.DenialAsync(context.User, KvPolicies.Write) is { } denial)
         {
-            return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This batch writes, and the credential lacks the 'write' scope.");
+            return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This batch writes: " + denial);
         }
 
         var result = await KvHttp.Namespace(context, grains).BatchAsync(operations, context.RequestAborted);

@@ -33,6 +33,19 @@ internal sealed class TokenRegistry(IGrainFactory grains, TimeProvider time)
         return (token, record);
     }
 
+    /// <summary>The cached verdict on the token with this hash, when there is a fresh one (a null principal: refused).</summary>
+    public bool TryGetCached(ReadOnlySpan<char> hash, out KvPrincipal? principal)
+    {
+        if (_cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hash, out var cached) && time.GetTimestamp() < cached.Until)
+        {
+            principal = cached.Principal;
+            return true;
+        }
+
+        principal = null;
+        return false;
+    }
+
     /// <summary>The principal of an issued token, or null when unknown, revoked or expired.</summary>
     public async ValueTask<KvPrincipal?> FindAsync(string hash, CancellationToken cancellationToken)
     {

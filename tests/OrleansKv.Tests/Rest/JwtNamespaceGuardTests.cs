@@ -1,17 +1,18 @@
 using System.Net;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansKv.Server.Auth;
+using System.Text;
+using OrleansKv.Tests.Jwt;
 
 namespace OrleansKv.Tests.Rest;
 
 /// <summary>
-/// Isolation at the credential choke point: whatever a JWT validator accepts, a namespace claim that is not a user
-/// namespace name (the token registry's <c>_system</c>, paths) never reaches a grain. The JWT validation itself is
-/// tested with the JWT feature; here a stand-in validator trusts the middle part of <c>x.{ns}.y</c>.
+/// Isolation at the credential choke point: a JWT whose signature, issuer and lifetime are all good still never
+/// reaches a grain when its namespace claim is not a user namespace name (the token registry's <c>_system</c>,
+/// paths, the empty name).
 /// </summary>
 public sealed class JwtNamespaceGuardTests
 {
+    private const string Secret = "a-jwt-signing-secret-of-at-least-32-bytes";
+
     [Theory]
     [InlineData("_system")]
     [InlineData("bad ns")]
@@ -19,23 +20,15 @@ public sealed class JwtNamespaceGuardTests
     [InlineData("")]
     public async Task AJwtNamingAnInvalidNamespaceIs401(string ns)
     {
-        await using var parent = new KvServerFactory();
-        await using var server = parent.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IJwtValidator, TrustingJwtValidator>()));
-        using var valid = server.CreateClient();
-        valid.DefaultRequestHeaders.Authorization = new("Bearer", "x.good-ns.y");
-        using var invalid = server.CreateClient();
-        invalid.DefaultRequestHeaders.Authorization = new("Bearer", $"x.{ns}.y");
+        await using var server = new KvServerFactory(new Dictionary<string, string> { ["JWT_SIGNING_KEY"] = Secret });
+        var key = JwtTestKeys.Hs256With(Encoding.UTF8.GetBytes(Secret));
+        using var valid = server.ClientWith(JwtTestKeys.Mint(key, "good-ns"));
+        using var invalid = server.ClientWith(JwtTestKeys.Mint(key, ns));
 
         using var allowed = await valid.GetAsync("/v1/keys");
         using var refused = await invalid.GetAsync("/v1/keys");
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         await RestAssert.ErrorAsync(refused, HttpStatusCode.Unauthorized, "unauthenticated");
-    }
-
-    private sealed class TrustingJwtValidator : IJwtValidator
-    {
-        public ValueTask<CredentialResult> ValidateAsync(string jwt, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new CredentialResult(new KvPrincipal(jwt.Split('.')[1], KvScopes.Read | KvScopes.Write, "test"), null));
     }
 }

@@ -13,7 +13,7 @@ namespace OrleansKv.Server.Protocols.Resp;
 /// </summary>
 internal sealed partial class RespConnectionHandler(
     NamespaceCalls calls,
-    CredentialValidator validator,
+    CredentialAuthenticator authenticator,
     RespServerInfo server,
     ConnectionIds ids,
     TimeProvider time,
@@ -29,7 +29,7 @@ internal sealed partial class RespConnectionHandler(
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var writer = new RespWriter(output);
-        var session = new RespSession(calls, new ConnectionCredential(validator, time), writer, server, ids.Next(), time, logger);
+        var session = new RespSession(calls, new ConnectionCredential(authenticator, time), writer, server, ids.Next(), time, logger);
         var request = new RespRequest();
         using var reader = new IdleReader(input, kestrel.Value.Limits.KeepAliveTimeout, connection.ConnectionClosed);
         server.Connected();

@@ -145,7 +145,7 @@ internal sealed partial class RespSession(
     {
         denied = string.Empty;
         var needed = spec.Flags.HasFlag(RespCommandFlags.Write) ? KvScopes.Write : spec.Flags.HasFlag(RespCommandFlags.Read) ? KvScopes.Read : KvScopes.None;
-        if (needed == KvScopes.None || credential.Principal is not { } principal || principal.Scopes.HasFlag(needed))
+        if (credential.Principal is not { } principal || credential.Allows(needed))
         {
             return true;
         }

@@ -16,7 +16,7 @@ namespace OrleansKv.Server.Protocols.Text;
 /// </summary>
 internal sealed partial class TextConnectionHandler(
     NamespaceCalls calls,
-    CredentialValidator validator,
+    CredentialAuthenticator authenticator,
     TimeProvider time,
     IOptions<ServerOptions> options,
     IOptions<KestrelServerOptions> kestrel,
@@ -29,7 +29,7 @@ internal sealed partial class TextConnectionHandler(
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
-        var credential = new ConnectionCredential(validator, time);
+        var credential = new ConnectionCredential(authenticator, time);
         using var reader = new IdleReader(input, kestrel.Value.Limits.KeepAliveTimeout, connection.ConnectionClosed);
         var discarding = false;
         try
@@ -134,14 +134,14 @@ internal sealed partial class TextConnectionHandler(
             return false;
         }
 
-        if (await credential.CurrentAsync(closed) is not { Namespace: { } ns } principal)
+        if (await credential.CurrentAsync(closed) is not { Namespace: { } ns })
         {
             Write(output, "ERROR authentication required"u8);
             return false;
         }
 
         var needed = command.Verb == TextVerb.Get ? KvScopes.Read : KvScopes.Write;
-        if (!principal.Scopes.HasFlag(needed))
+        if (!credential.Allows(needed))
         {
             WriteError(output, $"the token lacks the {(needed == KvScopes.Read ? "read" : "write")} scope");
             return false;

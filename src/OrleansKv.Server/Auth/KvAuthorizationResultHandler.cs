@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using OrleansKv.Server.Grpc;
+using OrleansKv.Server.Rest;
+
+namespace OrleansKv.Server.Auth;
+
+/// <summary>
+/// How a refusal by the authorization middleware is answered, in each protocol's own error form: for REST the
+/// JSON error contract (401 <c>unauthenticated</c> with <c>WWW-Authenticate: Bearer</c>, 403 <c>forbidden</c>);
+/// for gRPC and gRPC-Web a trailers-only response with UNAUTHENTICATED or PERMISSION_DENIED. The message says
+/// why: the authentication failure, or the scope the policy found missing.
+/// </summary>
+internal sealed class KvAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded)
+        {
+            await next(context);
+            return;
+        }
+
+        if (authorizeResult.Forbidden)
+        {
+            var reason = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message
+                ?? "The credential is valid but lacks the scope this call needs.";
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "forbidden", reason);
+            return;
+        }
+
+        // The handler caches its result for the request, so this asks again only for the reason it gave.
+        var authenticated = await context.AuthenticateAsync();
+        var hadCredential = context.Request.Headers.Authorization.Count > 0;
+        var failure = authenticated.Failure?.Message ?? BearerCredential.Missing;
+        if (!GrpcContentType.IsGrpc(context.Request.ContentType))
+        {
+            context.Response.Headers.WWWAuthenticate = hadCredential ? "Bearer error=\"invalid_token\"" : "Bearer";
+        }
+
+        await RefuseAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", failure);
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string code, string message)
+    {
+        if (!GrpcContentType.IsGrpc(context.Request.ContentType))
+        {
+            return ApiErrors.WriteAsync(context, status, code, message);
+        }
+
+        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = code;
+        GrpcTrailersOnly.Write(context, status == StatusCodes.Status401Unauthorized ? global::Grpc.Core.StatusCode.Unauthenticated : global::Grpc.Core.StatusCode.PermissionDenied, message);
+        return Task.CompletedTask;
+    }
+}
