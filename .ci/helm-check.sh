@@ -161,7 +161,7 @@ env_json="$WORK/silo-env.json"
 # What the default render must give the silo (JavaScript, run by node on silo-env.mjs' output).
 read -r -d '' env_checks <<'JS' || true
 const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-const want = { BIND_ADDRESS: "0.0.0.0", HTTP_PORT: "3000", GRPC_PORT: "50051", SILO_PORT: "11111", DATA_DIR: "/data", ADMIN_TOKEN: "ci-admin-token-0123456789" };
+const want = { BIND_ADDRESS: "0.0.0.0", HTTP_PORT: "3000", GRPC_PORT: "50051", SILO_PORT: "11111", DATA_DIR: "/data", ADMIN_TOKEN: "ci-admin-token-0123456789", NAMESPACE_OPS_PER_SECOND: "0", LIMITS_REFRESH_SECONDS: "5" };
 for (const [k, v] of Object.entries(want)) if (d.env[k] !== v) throw new Error(`${k} is ${JSON.stringify(d.env[k])}, want ${v}`);
 if (d.env.ADVERTISED_HOST?.fieldRef !== "status.podIP") throw new Error("ADVERTISED_HOST is not the pod IP");
 if (!/^kv-orleans-kv-redis:6379,password=\S+$/.test(d.env.REDIS_URL)) throw new Error(`REDIS_URL is ${d.env.REDIS_URL}`);

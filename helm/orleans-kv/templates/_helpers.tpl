@@ -214,7 +214,7 @@ Pass (dict "ctx" $ "key" "admin-token" "value" .Values.auth.adminToken "length" 
 {{- if and .Values.podDisruptionBudget.enabled (eq $maxSet $minSet) }}
 {{- fail "orleans-kv: set exactly one of podDisruptionBudget.maxUnavailable and podDisruptionBudget.minAvailable; leave the other empty." }}
 {{- end }}
-{{- $chartEnv := list "BIND_ADDRESS" "HTTP_PORT" "GRPC_PORT" "SILO_PORT" "ADVERTISED_HOST" "CLUSTER_ID" "DATA_DIR" "LOG_LEVEL" "MAX_VALUE_BYTES" "REDIS_URL" "REDIS_WAIT_REPLICAS" "DURABILITY" "ADMIN_TOKEN" "JWT_SIGNING_KEY" "JWT_PUBLIC_KEY_FILE" "JWT_ISSUER" "JWT_AUDIENCE" "TOKEN" }}
+{{- $chartEnv := list "BIND_ADDRESS" "HTTP_PORT" "GRPC_PORT" "SILO_PORT" "ADVERTISED_HOST" "CLUSTER_ID" "DATA_DIR" "LOG_LEVEL" "MAX_VALUE_BYTES" "NAMESPACE_OPS_PER_SECOND" "NAMESPACE_BURST" "TOKEN_OPS_PER_SECOND" "TOKEN_BURST" "NAMESPACE_MAX_KEYS" "NAMESPACE_MAX_BYTES" "LIMITS_REFRESH_SECONDS" "REDIS_URL" "REDIS_WAIT_REPLICAS" "DURABILITY" "ADMIN_TOKEN" "JWT_SIGNING_KEY" "JWT_PUBLIC_KEY_FILE" "JWT_ISSUER" "JWT_AUDIENCE" "TOKEN" }}
 {{- range .Values.extraEnv }}
 {{- if has .name $chartEnv }}
 {{- fail (printf "orleans-kv: extraEnv sets %s, which the chart sets itself; use its value in values.yaml instead (see docs/kubernetes.md)." .name) }}

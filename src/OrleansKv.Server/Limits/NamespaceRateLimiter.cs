@@ -46,12 +46,25 @@ internal sealed class NamespaceRateLimiter : IDisposable
     /// <summary>Takes a permit for <paramref name="caller"/>'s request, or throws <see cref="RateLimitedException"/>.</summary>
     public void Admit(KvPrincipal caller, string protocol)
     {
-        using var lease = _limiter.AttemptAcquire(RateSubject.Of(caller));
-        if (!lease.IsAcquired)
+        if (!TryAdmit(caller, protocol, out var retryAfter))
         {
-            _metrics.Throttled(protocol);
-            throw new RateLimitedException(RetryAfter(lease));
+            throw new RateLimitedException(retryAfter);
         }
+    }
+
+    /// <summary>Takes a permit for <paramref name="caller"/>'s request; false, with when to retry, when refused.</summary>
+    public bool TryAdmit(KvPrincipal caller, string protocol, out TimeSpan retryAfter)
+    {
+        using var lease = _limiter.AttemptAcquire(RateSubject.Of(caller));
+        if (lease.IsAcquired)
+        {
+            retryAfter = TimeSpan.Zero;
+            return true;
+        }
+
+        _metrics.Throttled(protocol);
+        retryAfter = RetryAfter(lease);
+        return false;
     }
 
     /// <summary>When the refused <paramref name="lease"/> says a permit is due (a second when it does not say).</summary>

@@ -37,6 +37,22 @@ internal sealed partial class NamespaceCalls(IGrainFactory grains, TimeProvider 
         return new NamespaceHandle(this, caller.Namespace!);
     }
 
+    /// <summary>
+    /// Admits one command of a TCP connection by its caller's rate limits; when refused, the sentence to answer with.
+    /// A refusal is common under a flood, so it is a result here rather than an exception.
+    /// </summary>
+    public bool TryAdmit(KvPrincipal caller, string protocol, out string refusal)
+    {
+        if (rates is null || rates.TryAdmit(caller, protocol, out var retryAfter))
+        {
+            refusal = string.Empty;
+            return true;
+        }
+
+        refusal = RateLimitedException.Sentence(retryAfter);
+        return false;
+    }
+
     public ValueTask<NamespaceLimitsInfo> GetLimitsAsync(string ns, CancellationToken cancellationToken) =>
         RunAsync(ns, 0, static (g, _, ct) => g.GetLimitsAsync(ct), readOnly: true, cancellationToken);
 

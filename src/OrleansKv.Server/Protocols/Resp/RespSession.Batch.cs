@@ -25,7 +25,7 @@ internal sealed partial class RespSession
             return false;
         }
 
-        _batch.Add(Permitted(spec, out var denied) ? Plan(spec, request, _batchOps) : new PlannedCommand(spec.Id, 0, 0, Error: denied));
+        _batch.Add(Permitted(spec, out var denied) && Admitted(out denied) ? Plan(spec, request, _batchOps) : new PlannedCommand(spec.Id, 0, 0, Error: denied));
         return true;
     }
 

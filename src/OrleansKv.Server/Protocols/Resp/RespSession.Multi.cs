@@ -70,6 +70,13 @@ internal sealed partial class RespSession
             return;
         }
 
+        // A transaction is one grain call and one permit, whatever it holds; refused, none of it runs.
+        if (queued.Count > 0 && !Admitted(out var refused))
+        {
+            _writer.Error(refused);
+            return;
+        }
+
         var ops = new List<KeyOperation>();
         var planned = new PlannedCommand[queued.Count];
         var request = new RespRequest();

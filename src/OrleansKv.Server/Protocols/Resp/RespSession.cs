@@ -60,7 +60,8 @@ internal sealed partial class RespSession(
             return false;
         }
 
-        if (!Permitted(spec, out var denied))
+        if (!Permitted(spec, out var denied)
+            || (spec.Flags.HasFlag(RespCommandFlags.Read) || spec.Flags.HasFlag(RespCommandFlags.Write)) && !Admitted(out denied))
         {
             _writer.Error(denied);
             return false;
@@ -151,6 +152,19 @@ internal sealed partial class RespSession(
         }
 
         denied = $"NOPERM User {principal.Subject} has no permissions to run the '{spec.Name}' command";
+        return false;
+    }
+
+    /// <summary>Takes a rate-limit permit for a key command of this connection's namespace.</summary>
+    private bool Admitted(out string refused)
+    {
+        if (calls.TryAdmit(credential.Principal!, "resp", out var refusal))
+        {
+            refused = string.Empty;
+            return true;
+        }
+
+        refused = "ERR rate_limited " + refusal;
         return false;
     }
 

@@ -134,7 +134,7 @@ internal sealed partial class TextConnectionHandler(
             return false;
         }
 
-        if (await credential.CurrentAsync(closed) is not { Namespace: { } ns })
+        if (await credential.CurrentAsync(closed) is not { Namespace: { } ns } principal)
         {
             Write(output, "ERROR authentication required"u8);
             return false;
@@ -144,6 +144,12 @@ internal sealed partial class TextConnectionHandler(
         if (!credential.Allows(needed))
         {
             WriteError(output, $"the token lacks the {(needed == KvScopes.Read ? "read" : "write")} scope");
+            return false;
+        }
+
+        if (!calls.TryAdmit(principal, "text", out var refusal))
+        {
+            WriteError(output, refusal);
             return false;
         }
 
