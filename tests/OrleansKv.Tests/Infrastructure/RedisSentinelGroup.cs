@@ -114,15 +114,20 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
         }
     }
 
+    // Redis 7 syncs a replica diskless and by default waits 5 s for more replicas before it starts the transfer;
+    // with one replica, waiting only delays the resync the failover tests wait for.
     private static string[] DataServerArguments(int? primaryPort) => primaryPort is { } port
-        ? ["--requirepass", Password, "--masterauth", Password, "--replicaof", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]
-        : ["--requirepass", Password, "--masterauth", Password];
+        ? ["--requirepass", Password, "--masterauth", Password, "--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]
+        : ["--requirepass", Password, "--masterauth", Password, "--repl-diskless-sync-delay", "0"];
 
     private static async Task WaitForReplicaLinkAsync(RedisServerProcess replica)
     {
-        if (!await TestSilo.EventuallyAsync(async () => (await SendAuthenticatedAsync(replica, "INFO replication")).Contains("master_link_status:up", StringComparison.Ordinal), TimeSpan.FromSeconds(20)))
+        var info = string.Empty;
+        if (!await TestSilo.EventuallyAsync(
+            async () => (info = await SendAuthenticatedAsync(replica, "INFO replication")).Contains("master_link_status:up", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(45)))
         {
-            throw new InvalidOperationException($"The replica on port {replica.Port} did not sync with its primary.");
+            throw new InvalidOperationException($"The replica on port {replica.Port} did not sync with its primary within 45 s: {info.ReplaceLineEndings(" ")}");
         }
     }
 
