@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authorization;
 using OrleansKv.Server.Rest;
+using OrleansKv.Grains;
 
 namespace OrleansKv.Server.Auth;
 
@@ -30,13 +31,13 @@ internal sealed class KvAuthMiddleware(RequestDelegate next, CredentialValidator
         if (principal is null)
         {
             context.Response.Headers.WWWAuthenticate = hadCredential ? "Bearer error=\"invalid_token\"" : "Bearer";
-            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", failure ?? BearerCredential.Missing);
+            await ApiErrors.WriteAsync(context, KvErrorCode.Unauthenticated, failure ?? BearerCredential.Missing);
             return;
         }
 
         if (!KvPolicies.Allows(principal, policy))
         {
-            await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", "The credential is valid but lacks the scope this call needs.");
+            await ApiErrors.WriteAsync(context, KvErrorCode.Forbidden, "The credential is valid but lacks the scope this call needs.");
             return;
         }
 

@@ -8,10 +8,11 @@ namespace OrleansKv.Server.Grpc;
 /// <summary>
 /// Wraps every <c>orleanskv.v1.KvStore</c> call: signs the caller in and checks the policy its method carries
 /// (<see cref="AuthorizeAttribute"/> on the service method, <see cref="AllowAnonymousAttribute"/> for none), maps what
-/// escapes the handler through <see cref="GrpcErrors.FromException"/>, and keeps responses uncompressed unless the
+/// escapes the handler through <see cref="GrpcErrors.FromException"/> (logging internal failures, whose details the
+/// client does not see), and keeps responses uncompressed unless the
 /// request itself came gzip-compressed (the server's default response encoding is gzip).
 /// </summary>
-internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interceptor
+internal sealed partial class KvGrpcInterceptor(CredentialValidator validator, ILogger<KvGrpcInterceptor> logger) : Interceptor
 {
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
@@ -25,7 +26,7 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
         {
-            throw status;
+            throw Logged(ex, status, context);
         }
     }
 
@@ -39,7 +40,7 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
         {
-            throw status;
+            throw Logged(ex, status, context);
         }
     }
 
@@ -67,4 +68,17 @@ internal sealed class KvGrpcInterceptor(CredentialValidator validator) : Interce
         var caller = await GrpcAuth.AuthenticateAsync(http, validator);
         GrpcAuth.RequirePolicy(caller, policy);
     }
+
+    private RpcException Logged(Exception exception, RpcException status, ServerCallContext context)
+    {
+        if (status.StatusCode == StatusCode.Internal)
+        {
+            LogFailed(logger, exception, context.Method);
+        }
+
+        return status;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "gRPC call {Method} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method);
 }

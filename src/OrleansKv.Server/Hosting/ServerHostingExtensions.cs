@@ -78,7 +78,7 @@ public static class ServerHostingExtensions
         // authentication and authorization services are deliberately not registered: with them, WebApplication
         // would add their middleware to every request (a scoped handler, a ticket and a policy evaluation each).
         services.Configure<RouteOptions>(o => o.SuppressCheckForUnhandledSecurityMetadata = true);
-        services.AddSingleton<ApiExceptionHandler>();
+        services.AddExceptionHandler<KvExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
         services.AddKvMetrics(builder.Configuration);
@@ -87,12 +87,14 @@ public static class ServerHostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: metrics, errors as JSON, authentication and authorization in one step, then the
-    /// per-namespace rate limits (which need the caller).</summary>
+    /// <summary>The middleware: metrics, errors as JSON (the exception handler and the status-code pages),
+    /// authentication and authorization in one step, then the per-namespace rate limits (which need the caller).</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(ErrorStatusPages.WriteAsync);
         app.UseMiddleware<KvAuthMiddleware>();
         app.UseRateLimiter();
         return app;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
 using OrleansKv.Server.Rest;
+using OrleansKv.Grains;
 
 namespace OrleansKv.Server.Limits;
 
@@ -23,7 +24,7 @@ internal static class LimitsServiceCollectionExtensions
                 var after = NamespaceRateLimiter.RetryAfter(rejected.Lease);
                 var context = rejected.HttpContext;
                 context.Response.Headers.RetryAfter = RateLimitedException.Seconds(after).ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", RateLimitedException.Sentence(after)));
+                return new ValueTask(ApiErrors.WriteAsync(context, KvErrorCode.RateLimited, RateLimitedException.Sentence(after)));
             };
         });
         return services;

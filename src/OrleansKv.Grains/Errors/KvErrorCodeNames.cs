@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace OrleansKv.Grains;
+
+/// <summary>The wire names of <see cref="KvErrorCode"/>: the member name in snake_case (<c>InvalidKey</c> → <c>invalid_key</c>).</summary>
+public static class KvErrorCodeNames
+{
+    private static readonly string[] Names = [.. Enum.GetValues<KvErrorCode>().Select(code => SnakeCase(code.ToString()))];
+
+    /// <summary>The code's wire name.</summary>
+    public static string Name(this KvErrorCode code) => Names[(int)code];
+
+    /// <summary>The code a wire name stands for.</summary>
+    public static bool TryParse(string? name, out KvErrorCode code)
+    {
+        var index = Array.IndexOf(Names, name);
+        code = (KvErrorCode)Math.Max(index, 0);
+        return index >= 0;
+    }
+
+    private static string SnakeCase(string pascal)
+    {
+        var text = new StringBuilder(pascal.Length + 4);
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
+}
