@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Errors;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
 using OrleansKv.Server.Limits;
@@ -93,7 +94,8 @@ public static class ServerHostingExtensions
     {
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
-        app.UseExceptionHandler();
+        // KvExceptionHandler (an IExceptionHandler) answers every exception; the middleware insists on a last resort.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => ApiErrors.WriteAsync(context, KvErrorClassifier.InternalError) });
         app.UseStatusCodePages(ErrorStatusPages.WriteAsync);
         app.UseMiddleware<KvAuthMiddleware>();
         app.UseRateLimiter();

@@ -34,7 +34,7 @@ public sealed class ErrorAgreementTests(LimitsServerFixture server) : IClassFixt
     [MemberData(nameof(Cases))]
     public async Task RestAndGrpcAnswerTheSameErrorCode(string name)
     {
-        Assert.True(KvErrorCodeNames.TryParse(name.Replace("quota_", string.Empty, StringComparison.Ordinal), out var code));
+        Assert.True(KvErrorCodeNames.TryParse(name == "quota_value_too_large" ? "value_too_large" : name, out var code));
         var (ns, token) = await server.NewNamespaceAsync();
         var (rest, grpc, sameSentence) = await ProvokeAsync(name, ns, token);
 

@@ -85,14 +85,4 @@ public sealed class ErrorMapTests
     [Fact]
     public void TheTextProtocolShowsNothingOfAnInternalFailure() =>
         Assert.Equal("internal error", TextErrors.Message(new KvError(KvErrorCode.Internal, "secret detail")));
-
-    [Fact]
-    public void AnHttpStatusClassMatchesItsGrpcStatus()
-    {
-        foreach (var (code, (_, http, grpc, _)) in Expected)
-        {
-            Assert.True(http < 500 || grpc is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unimplemented, $"{code}: {http} but {grpc}");
-            Assert.True(http >= 500 || grpc is not (StatusCode.Unavailable or StatusCode.Internal), $"{code}: {http} but {grpc}");
-        }
-    }
 }
