@@ -10,14 +10,6 @@ public static class KvErrorCodeNames
     /// <summary>The code's wire name.</summary>
     public static string Name(this KvErrorCode code) => Names[(int)code];
 
-    /// <summary>The code a wire name stands for.</summary>
-    public static bool TryParse(string? name, out KvErrorCode code)
-    {
-        var index = Array.IndexOf(Names, name);
-        code = (KvErrorCode)Math.Max(index, 0);
-        return index >= 0;
-    }
-
     private static string SnakeCase(string pascal)
     {
         var text = new StringBuilder(pascal.Length + 4);

@@ -1,7 +1,7 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authorization;
-using OrleansKv.Server.Rest;
 using OrleansKv.Grains;
+using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Auth;
 

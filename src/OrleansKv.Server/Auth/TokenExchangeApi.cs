@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OrleansKv.Server.Rest;
 using OrleansKv.Grains;
+using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Auth;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
-using OrleansKv.Server.Rest;
 using OrleansKv.Grains;
+using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Limits;
 

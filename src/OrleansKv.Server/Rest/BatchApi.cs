@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 

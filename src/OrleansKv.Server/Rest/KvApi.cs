@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 

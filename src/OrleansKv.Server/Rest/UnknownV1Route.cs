@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Routing.Template;
-using OrleansKv.Server.Health;
 using OrleansKv.Grains;
+using OrleansKv.Server.Health;
 
 namespace OrleansKv.Server.Rest;
 

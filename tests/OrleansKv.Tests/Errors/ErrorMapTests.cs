@@ -62,7 +62,6 @@ public sealed class ErrorMapTests
         var error = new KvError(code, "A sentence.");
 
         Assert.Equal(expected.Name, code.Name());
-        Assert.True(KvErrorCodeNames.TryParse(expected.Name, out var parsed) && parsed == code);
         Assert.Equal(expected.Http, RestErrorMap.Status(code));
         Assert.Equal(expected.Grpc, GrpcErrors.StatusOf(code));
         Assert.Equal(expected.Resp + " A sentence.", RespErrors.Reply(error));
@@ -78,9 +77,6 @@ public sealed class ErrorMapTests
         Assert.Equal(code.Name(), status.Trailers.GetValue(GrpcErrors.CodeTrailer));
         Assert.Equal("A sentence.", status.Status.Detail);
     }
-
-    [Fact]
-    public void ANameThatIsNoCodeDoesNotParse() => Assert.False(KvErrorCodeNames.TryParse("no_such_code", out _));
 
     [Fact]
     public void TheTextProtocolShowsNothingOfAnInternalFailure() =>

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Errors;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Errors;
 using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Protocols.Text;
