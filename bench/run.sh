@@ -7,6 +7,8 @@
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
 #   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
+#   bench/run.sh --profile S     a CPU profile of the server under one scenario (rest-get, rest-set, grpc-get, grpc-set):
+#                                bench/profile.sh, which writes bench/results/<date>-profile-<S>.md and a speedscope file
 #   bench/run.sh --storage       space and PUT/GET CPU with content dedup and compression on and off (~3 minutes;
 #                                "off" is the build before content objects, BENCH_STORAGE_BASELINE, in a temporary worktree)
 #
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --micro) MODE=micro ;;
     --memory) MODE=memory ;;
     --storage) MODE=storage ;;
+    --profile) exec "$(dirname "$0")/profile.sh" "${2:-}" ;;
     --quick) DURATION=3; WARMUP=1; PREWARM=2 ;;
     --only) ONLY="$2"; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;

@@ -10,7 +10,7 @@ namespace OrleansKv.Grains;
 /// <remarks>
 /// Failures a caller can act on: <see cref="NamespaceMovedException"/> (nothing was applied; call again and the
 /// namespace's current owner answers) and <see cref="NamespaceStoreException"/> (storage failed; a write's outcome is
-/// unknown). Bad arguments are <see cref="ArgumentException"/>; a write a quota refuses, <see cref="NamespaceQuotaException"/>.
+/// unknown). Bad arguments are <see cref="KvErrorException"/> with their code; a write a quota refuses, <see cref="NamespaceQuotaException"/> (one of them).
 /// </remarks>
 [Alias("OrleansKv.INamespaceGrain")]
 public interface INamespaceGrain : IGrainWithStringKey

@@ -12,7 +12,7 @@ public sealed partial class NamespaceGrain
         _metrics.Operation("batch");
         if (operations.Count > KeyRules.MaxBatchOperations)
         {
-            throw new ArgumentException($"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {operations.Count}.", nameof(operations));
+            throw new KvErrorException(KvErrorCode.BatchTooLarge, $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {operations.Count}.");
         }
 
         var hashes = new byte[]?[operations.Count];

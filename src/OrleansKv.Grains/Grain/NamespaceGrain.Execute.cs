@@ -165,11 +165,11 @@ public sealed partial class NamespaceGrain
             keys.Add(op.Key);
             if (keys.Count > MaxExecuteKeys)
             {
-                throw new ArgumentException($"One call touches at most {MaxExecuteKeys} keys.", nameof(operations));
+                throw new KvErrorException(KvErrorCode.InvalidArgument, $"One call touches at most {MaxExecuteKeys} keys.");
             }
         }
 
-        return keys.Count > MaxExecuteKeys ? throw new ArgumentException($"One call touches at most {MaxExecuteKeys} keys.", nameof(operations)) : keys;
+        return keys.Count > MaxExecuteKeys ? throw new KvErrorException(KvErrorCode.InvalidArgument, $"One call touches at most {MaxExecuteKeys} keys.") : keys;
     }
 
     /// <summary>Every key the store holds for the namespace, expired rows included, read page by page.</summary>

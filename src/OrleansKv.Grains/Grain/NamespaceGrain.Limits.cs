@@ -28,7 +28,7 @@ public sealed partial class NamespaceGrain
         ArgumentNullException.ThrowIfNull(overrides);
         if (overrides.Problem(_options.MaxValueBytes) is { } problem)
         {
-            throw new ArgumentException(problem, nameof(overrides));
+            throw new KvErrorException(KvErrorCode.InvalidLimits, problem);
         }
 
         await _limitsGate.WaitAsync(CancellationToken.None);

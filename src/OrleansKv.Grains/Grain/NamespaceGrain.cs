@@ -224,7 +224,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
     {
         if (KeyRules.ValidateKey(key) is { } error)
         {
-            throw new ArgumentException(error, nameof(key));
+            throw new KvErrorException(KvErrorCode.InvalidKey, error);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length > _options.MaxValueBytes)
         {
-            throw new ArgumentException($"The value is {value.Length} bytes; values are at most {_options.MaxValueBytes} bytes.", nameof(value));
+            throw new KvErrorException(KvErrorCode.ValueTooLarge, $"The value is {value.Length} bytes; values are at most {_options.MaxValueBytes} bytes.");
         }
     }
 

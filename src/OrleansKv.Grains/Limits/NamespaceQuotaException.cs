@@ -15,11 +15,11 @@ public enum QuotaKind
 }
 
 /// <summary>
-/// A write refused by a quota of its namespace; nothing of the call was applied. REST answers 507
-/// <c>quota_exceeded</c> (413 <c>value_too_large</c> for <see cref="QuotaKind.ValueSize"/>), gRPC RESOURCE_EXHAUSTED.
+/// A write refused by a quota of its namespace; nothing of the call was applied. Its code is
+/// <see cref="KvErrorCode.QuotaExceeded"/> (<see cref="KvErrorCode.ValueTooLarge"/> for <see cref="QuotaKind.ValueSize"/>).
 /// </summary>
 [GenerateSerializer, Alias("OrleansKv.NamespaceQuotaException")]
-public sealed class NamespaceQuotaException : Exception
+public sealed class NamespaceQuotaException : KvErrorException
 {
     public NamespaceQuotaException()
         : this(QuotaKind.Keys, "A quota of the namespace refused the write.")
@@ -32,12 +32,12 @@ public sealed class NamespaceQuotaException : Exception
     }
 
     public NamespaceQuotaException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(KvErrorCode.QuotaExceeded, message, innerException)
     {
     }
 
     public NamespaceQuotaException(QuotaKind kind, string message)
-        : base(message) => Kind = kind;
+        : base(kind == QuotaKind.ValueSize ? KvErrorCode.ValueTooLarge : KvErrorCode.QuotaExceeded, message) => Kind = kind;
 
     [Id(0)]
     public QuotaKind Kind { get; private set; }

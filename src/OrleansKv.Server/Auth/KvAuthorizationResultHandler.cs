@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using OrleansKv.Grains;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Rest;
 
@@ -26,7 +27,7 @@ internal sealed class KvAuthorizationResultHandler : IAuthorizationMiddlewareRes
         {
             var reason = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message
                 ?? "The credential is valid but lacks the scope this call needs.";
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "forbidden", reason);
+            await RefuseAsync(context, new KvError(KvErrorCode.Forbidden, reason));
             return;
         }
 
@@ -39,18 +40,18 @@ internal sealed class KvAuthorizationResultHandler : IAuthorizationMiddlewareRes
             context.Response.Headers.WWWAuthenticate = hadCredential ? "Bearer error=\"invalid_token\"" : "Bearer";
         }
 
-        await RefuseAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", failure);
+        await RefuseAsync(context, new KvError(KvErrorCode.Unauthenticated, failure));
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, string code, string message)
+    private static Task RefuseAsync(HttpContext context, KvError error)
     {
         if (!GrpcContentType.IsGrpc(context.Request.ContentType))
         {
-            return ApiErrors.WriteAsync(context, status, code, message);
+            return ApiErrors.WriteAsync(context, error);
         }
 
-        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = code;
-        GrpcTrailersOnly.Write(context, status == StatusCodes.Status401Unauthorized ? global::Grpc.Core.StatusCode.Unauthenticated : global::Grpc.Core.StatusCode.PermissionDenied, message);
+        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = error.CodeName;
+        GrpcTrailersOnly.Write(context, error);
         return Task.CompletedTask;
     }
 }

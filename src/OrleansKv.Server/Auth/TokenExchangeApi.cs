@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansKv.Grains;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Auth;
@@ -22,7 +23,7 @@ internal static class TokenExchangeApi
     {
         if (services.GetService<JwtTokenIssuer>() is not { } issuer)
         {
-            return ApiErrors.Result(StatusCodes.Status501NotImplemented, "jwt_disabled", "Token exchange needs JWT_SIGNING_KEY, which this server does not have.");
+            return ApiErrors.Result(KvErrorCode.JwtDisabled, "Token exchange needs JWT_SIGNING_KEY, which this server does not have.");
         }
 
         var caller = KvPrincipal.From(context)!;
@@ -52,7 +53,7 @@ internal static class TokenExchangeApi
             }
             catch (JsonException ex)
             {
-                return ApiErrors.BadRequest("malformed_json", $"The body must be empty or {{\"scopes\": [\"read\"]}}: {ex.Message}");
+                return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body must be empty or {{\"scopes\": [\"read\"]}}: {ex.Message}");
             }
 
             if (request?.Scopes is { } names)
@@ -60,7 +61,7 @@ internal static class TokenExchangeApi
                 var asked = KvPrincipal.ParseScopes(names);
                 if (names.Length == 0 || asked == KvScopes.None || KvPrincipal.ScopeNames(asked).Length != names.Distinct(StringComparer.OrdinalIgnoreCase).Count())
                 {
-                    return ApiErrors.BadRequest("invalid_scopes", "scopes must be a non-empty list drawn from \"read\", \"write\" and \"admin\".");
+                    return ApiErrors.Result(KvErrorCode.InvalidScopes, "scopes must be a non-empty list drawn from \"read\", \"write\" and \"admin\".");
                 }
 
                 if ((asked & ~caller.Scopes) != KvScopes.None)
@@ -77,7 +78,7 @@ internal static class TokenExchangeApi
         return TypedResults.Json(response, AuthJsonContext.Default.ExchangeResponse);
     }
 
-    private static IResult Forbidden(string message) => ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", message);
+    private static IResult Forbidden(string message) => ApiErrors.Result(KvErrorCode.Forbidden, message);
 }
 
 /// <summary>Optional body of <c>POST /v1/auth/token</c>: fewer scopes than the token has.</summary>

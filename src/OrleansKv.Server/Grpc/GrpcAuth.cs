@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
 
 namespace OrleansKv.Server.Grpc;
@@ -10,14 +11,14 @@ internal static class GrpcAuth
     /// <summary>The principal the call was signed in with.</summary>
     public static KvPrincipal Caller(ServerCallContext context) =>
         KvPrincipal.From(context.GetHttpContext())
-        ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The call carries no credential."));
+        ?? throw GrpcErrors.ToRpcException(new KvError(KvErrorCode.Unauthenticated, "The call carries no credential."));
 
     /// <summary>PERMISSION_DENIED unless the caller satisfies <paramref name="policy"/>.</summary>
     public static async ValueTask RequirePolicyAsync(this IAuthorizationService authorization, ServerCallContext context, string policy)
     {
         if (await authorization.DenialAsync(context.GetHttpContext().User, policy) is { } denial)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, denial));
+            throw GrpcErrors.ToRpcException(new KvError(KvErrorCode.Forbidden, denial));
         }
     }
 }

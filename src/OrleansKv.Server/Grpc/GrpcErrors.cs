@@ -1,48 +1,50 @@
 using Grpc.Core;
 using OrleansKv.Grains;
-using OrleansKv.Grains.Storage;
-using OrleansKv.Server.Namespaces;
+using OrleansKv.Server.Errors;
 
 namespace OrleansKv.Server.Grpc;
 
 /// <summary>
-/// The gRPC edge's one translation of outcomes into statuses: grain status results and the exceptions that
-/// escape a grain call (the same classes <c>ApiExceptionHandler.Classify</c> maps for REST).
+/// The gRPC edge's one translation of an error code into a status code. The error's code name travels in the
+/// <see cref="CodeTrailer"/> trailer, so a client can tell <c>invalid_key</c> from <c>invalid_ttl</c> as REST's
+/// <c>"code"</c> does.
 /// </summary>
 internal static class GrpcErrors
 {
-    /// <summary>The status of a key operation's result; null for success.</summary>
-    public static RpcException? FromStatus(KvStatus status) => status switch
+    /// <summary>The trailer that carries the error's code name.</summary>
+    public const string CodeTrailer = "kv-error-code";
+
+    public static StatusCode StatusOf(KvErrorCode code) => code switch
     {
-        KvStatus.Ok or KvStatus.Created => null,
-        KvStatus.NotFound => Error(StatusCode.NotFound, "The key does not exist."),
-        KvStatus.PreconditionFailed => Error(StatusCode.FailedPrecondition, "The if_match / if_none_match condition does not hold."),
-        _ => Error(StatusCode.Aborted, "The operation was not applied."),
+        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
+            or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
+            or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
+            or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
+            or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest
+            => StatusCode.InvalidArgument,
+        KvErrorCode.Unauthenticated => StatusCode.Unauthenticated,
+        KvErrorCode.Forbidden => StatusCode.PermissionDenied,
+        KvErrorCode.NotFound => StatusCode.NotFound,
+        KvErrorCode.UnknownRoute or KvErrorCode.MethodNotAllowed or KvErrorCode.UnsupportedMediaType or KvErrorCode.JwtDisabled
+            => StatusCode.Unimplemented,
+        KvErrorCode.BinaryValue or KvErrorCode.PreconditionFailed => StatusCode.FailedPrecondition,
+        KvErrorCode.ValueTooLarge or KvErrorCode.QuotaExceeded or KvErrorCode.RateLimited => StatusCode.ResourceExhausted,
+        KvErrorCode.Unavailable => StatusCode.Unavailable,
+        KvErrorCode.Internal => StatusCode.Internal,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "The error code has no gRPC status."),
     };
+
+    /// <summary>The status a client receives for <paramref name="error"/>, with its code name as a trailer.</summary>
+    public static RpcException ToRpcException(KvError error) =>
+        new(new Status(StatusOf(error.Code), error.Message), new Metadata { { CodeTrailer, error.CodeName } });
+
+    /// <summary>The status of a key operation's result; null for success.</summary>
+    public static RpcException? FromStatus(KvStatus status) => KvStatusErrors.Of(status) is { } error ? ToRpcException(error) : null;
 
     /// <summary>
-    /// The status of an exception thrown by a grain call; null leaves it to Grpc.AspNetCore (cancellation becomes
-    /// CANCELLED or DEADLINE_EXCEEDED, anything unexpected UNKNOWN with nothing of it sent to the client).
+    /// The status of an exception that escaped a handler; null leaves it to Grpc.AspNetCore (an <see cref="RpcException"/>
+    /// already is one; cancellation becomes CANCELLED or DEADLINE_EXCEEDED).
     /// </summary>
-    public static RpcException? FromException(Exception exception) => exception switch
-    {
-        RpcException or OperationCanceledException => null,
-        NamespaceQuotaException or Limits.RateLimitedException => Error(StatusCode.ResourceExhausted, exception.Message),
-        ArgumentException argument => Error(StatusCode.InvalidArgument, FirstLine(argument.Message)),
-        NamespaceStoreException => Error(StatusCode.Unavailable, "Storage is unavailable; the outcome of a write in flight is unknown. Retry."),
-        NamespaceMovedException => Error(StatusCode.Unavailable, "The namespace is moving between silos; nothing was applied. Retry."),
-        _ when NamespaceCalls.IsClusterFailure(exception) =>
-            Error(StatusCode.Unavailable, "The silo that owns the namespace did not answer; the outcome of a write in flight is unknown. Retry."),
-        _ => null,
-    };
-
-    public static RpcException InvalidArgument(string message) => Error(StatusCode.InvalidArgument, message);
-
-    private static RpcException Error(StatusCode code, string message) => new(new Status(code, message));
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
-    }
+    public static RpcException? FromException(Exception exception) =>
+        exception is not RpcException && KvErrorClassifier.Classify(exception) is { } error ? ToRpcException(error) : null;
 }

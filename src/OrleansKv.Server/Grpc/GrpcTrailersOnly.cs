@@ -1,22 +1,23 @@
 using System.Text;
-using Grpc.Core;
+using OrleansKv.Grains;
 
 namespace OrleansKv.Server.Grpc;
 
 /// <summary>
-/// Answers a gRPC or gRPC-Web call with a status and no message, before its method runs (the authorization
+/// Answers a gRPC or gRPC-Web call with an error (its status, message and <c>kv-error-code</c>) and no message, before its method runs (the authorization
 /// middleware refuses it): HTTP 200 with <c>grpc-status</c> and <c>grpc-message</c> in the headers, which end the
 /// stream as a trailers-only response.
 /// </summary>
 internal static class GrpcTrailersOnly
 {
-    public static void Write(HttpContext context, StatusCode status, string message)
+    public static void Write(HttpContext context, KvError error)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcContentType.IsGrpcWeb(context.Request.ContentType) ? context.Request.ContentType : "application/grpc";
-        response.Headers["grpc-status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = PercentEncode(message);
+        response.Headers["grpc-status"] = ((int)GrpcErrors.StatusOf(error.Code)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = PercentEncode(error.Message);
+        response.Headers[GrpcErrors.CodeTrailer] = error.CodeName;
     }
 
     /// <summary>The gRPC wire form of a status message: UTF-8, with '%' and bytes outside printable ASCII percent-encoded.</summary>

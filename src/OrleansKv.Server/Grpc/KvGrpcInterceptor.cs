@@ -6,10 +6,11 @@ namespace OrleansKv.Server.Grpc;
 /// <summary>
 /// Wraps every <c>orleanskv.v1.KvStore</c> call (authentication and authorization ran before it, in the standard
 /// middleware, by the policy each method carries): maps what escapes the handler through
-/// <see cref="GrpcErrors.FromException"/>, and keeps responses uncompressed unless the request itself came
-/// gzip-compressed (the server's default response encoding is gzip).
+/// <see cref="GrpcErrors.FromException"/> (logging internal failures, whose details the client does not see), and
+/// keeps responses uncompressed unless the request itself came gzip-compressed (the server's default response
+/// encoding is gzip).
 /// </summary>
-internal sealed class KvGrpcInterceptor : Interceptor
+internal sealed partial class KvGrpcInterceptor(ILogger<KvGrpcInterceptor> logger) : Interceptor
 {
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
@@ -23,7 +24,7 @@ internal sealed class KvGrpcInterceptor : Interceptor
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
         {
-            throw status;
+            throw Logged(ex, status, context);
         }
     }
 
@@ -37,7 +38,7 @@ internal sealed class KvGrpcInterceptor : Interceptor
         }
         catch (Exception ex) when (GrpcErrors.FromException(ex) is { } status)
         {
-            throw status;
+            throw Logged(ex, status, context);
         }
     }
 
@@ -48,4 +49,17 @@ internal sealed class KvGrpcInterceptor : Interceptor
             context.WriteOptions = Uncompressed;
         }
     }
+
+    private RpcException Logged(Exception exception, RpcException status, ServerCallContext context)
+    {
+        if (status.StatusCode == StatusCode.Internal)
+        {
+            LogFailed(logger, exception, context.Method);
+        }
+
+        return status;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "gRPC call {Method} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method);
 }

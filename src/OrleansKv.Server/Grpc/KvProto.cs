@@ -36,7 +36,7 @@ internal static class KvProto
     {
         if (KeyRules.ValidateKey(key) is { } problem)
         {
-            throw GrpcErrors.InvalidArgument(where is null ? problem : $"{where}: {problem}");
+            throw new KvErrorException(KvErrorCode.InvalidKey, Prefixed(where, problem));
         }
     }
 
@@ -44,7 +44,7 @@ internal static class KvProto
     {
         if (Encoding.UTF8.GetByteCount(prefix) > KeyRules.MaxKeyBytes)
         {
-            throw GrpcErrors.InvalidArgument($"prefix is longer than {KeyRules.MaxKeyBytes} bytes.");
+            throw new KvErrorException(KvErrorCode.InvalidPrefix, $"prefix is longer than {KeyRules.MaxKeyBytes} bytes.");
         }
     }
 
@@ -52,16 +52,16 @@ internal static class KvProto
     {
         if (value.Length > maxValueBytes)
         {
-            var message = $"The value is {value.Length} bytes; at most {maxValueBytes} bytes are accepted (MAX_VALUE_BYTES).";
-            throw GrpcErrors.InvalidArgument(where is null ? message : $"{where}: {message}");
+            throw new KvErrorException(
+                KvErrorCode.ValueTooLarge, Prefixed(where, $"The value is {value.Length} bytes; at most {maxValueBytes} bytes are accepted (MAX_VALUE_BYTES)."));
         }
     }
 
-    /// <summary>null when empty; INVALID_ARGUMENT when longer than 256 characters.</summary>
+    /// <summary>null when empty; <see cref="KvErrorCode.InvalidContentType"/> when longer than 256 characters.</summary>
     public static string? ContentType(string contentType, string? where = null) => contentType.Length switch
     {
         0 => null,
-        > MaxContentTypeLength => throw GrpcErrors.InvalidArgument(Prefixed(where, "content_type is longer than 256 characters.")),
+        > MaxContentTypeLength => throw new KvErrorException(KvErrorCode.InvalidContentType, Prefixed(where, "content_type is longer than 256 characters.")),
         _ => contentType,
     };
 
@@ -70,31 +70,15 @@ internal static class KvProto
     {
         false => null,
         true when seconds is >= 1 and <= MaxTtlSeconds => TimeSpan.FromSeconds(seconds),
-        _ => throw GrpcErrors.InvalidArgument(Prefixed(where, "ttl_seconds must be a whole number from 1 to 315360000 (ten years).")),
+        _ => throw new KvErrorException(KvErrorCode.InvalidTtl, Prefixed(where, "ttl_seconds must be a whole number from 1 to 315360000 (ten years).")),
     };
 
     /// <summary>
-    /// An optional <c>if_match</c>: null when absent, <see cref="SetCommand.AnyVersion"/> for <c>*</c>, else a quoted
-    /// (<c>"12"</c>) or bare (<c>12</c>) version; anything else is INVALID_ARGUMENT.
+    /// An optional <c>if_match</c>: null when absent, else read as REST reads If-Match (<see cref="KvHttp.IfMatch"/>):
+    /// a malformed one is <see cref="KvErrorCode.InvalidCondition"/> on both.
     /// </summary>
-    public static long? IfMatch(bool hasIfMatch, string ifMatch, string? where = null)
-    {
-        if (!hasIfMatch)
-        {
-            return null;
-        }
-
-        if (ifMatch.Trim() == "*")
-        {
-            return SetCommand.AnyVersion;
-        }
-
-        return KvHttp.TryParseETag(ifMatch, out var version)
-            ? version
-            : throw GrpcErrors.InvalidArgument(Prefixed(where, $"if_match '{Shorten(ifMatch)}' is not an ETag (\"12\", 12 or *)."));
-    }
+    public static long? IfMatch(bool hasIfMatch, string ifMatch, string? where = null) =>
+        hasIfMatch ? KvHttp.IfMatch(ifMatch.Length == 0 ? "\"\"" : ifMatch, Prefixed(where, "if_match")) : null;
 
     private static string Prefixed(string? where, string message) => where is null ? message : $"{where}: {message}";
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -21,12 +21,12 @@ internal sealed partial class KvStoreGrpcService
     {
         if (request.Ops.Count == 0)
         {
-            throw GrpcErrors.InvalidArgument("The batch holds no operations.");
+            throw new KvErrorException(KvErrorCode.EmptyBatch, "The batch holds no operations.");
         }
 
         if (request.Ops.Count > KeyRules.MaxBatchOperations)
         {
-            throw GrpcErrors.InvalidArgument($"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {request.Ops.Count}.");
+            throw new KvErrorException(KvErrorCode.BatchTooLarge, $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {request.Ops.Count}.");
         }
 
         var operations = new BatchOperation[request.Ops.Count];
@@ -58,13 +58,13 @@ internal sealed partial class KvStoreGrpcService
                 KvProto.CheckValue(op.Value, _maxValueBytes, where);
                 if (ifMatch is not null && op.IfNoneMatch)
                 {
-                    throw GrpcErrors.InvalidArgument($"{where}: if_match and if_none_match exclude each other.");
+                    throw new KvErrorException(KvErrorCode.InvalidCondition, $"{where}: if_match and if_none_match exclude each other.");
                 }
 
                 var ttl = KvProto.Ttl(op.HasTtlSeconds, op.TtlSeconds, where);
                 return new BatchOperation(BatchOpKind.Put, op.Key, KvProto.Array(op.Value), KvProto.ContentType(op.ContentType, where), ttl, ifMatch, op.IfNoneMatch);
             default:
-                throw GrpcErrors.InvalidArgument($"{where}: op must be PUT, GET or DELETE.");
+                throw new KvErrorException(KvErrorCode.InvalidOp, $"{where}: op must be PUT, GET or DELETE.");
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed partial class KvStoreGrpcService
 
         if (request.Limit < 0)
         {
-            throw GrpcErrors.InvalidArgument("limit must be 0 (all keys) or positive.");
+            throw new KvErrorException(KvErrorCode.InvalidLimit, "limit must be 0 (all keys) or positive.");
         }
 
         var query = new ListQuery(request.Prefix, request.StartAfter.Length > 0 ? request.StartAfter : null, request.Limit);

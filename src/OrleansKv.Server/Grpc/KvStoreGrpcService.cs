@@ -61,7 +61,7 @@ internal sealed partial class KvStoreGrpcService : KvStore.KvStoreBase
         var ifMatch = KvProto.IfMatch(request.HasIfMatch, request.IfMatch);
         if (ifMatch is not null && request.IfNoneMatch)
         {
-            throw GrpcErrors.InvalidArgument("if_match and if_none_match exclude each other.");
+            throw new KvErrorException(KvErrorCode.InvalidCondition, "if_match and if_none_match exclude each other.");
         }
 
         var command = new SetCommand(request.Key, KvProto.Array(request.Value), KvProto.ContentType(request.ContentType), ttl, ifMatch, request.IfNoneMatch);

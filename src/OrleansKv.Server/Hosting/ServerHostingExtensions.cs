@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Errors;
 using OrleansKv.Server.Grpc;
 using OrleansKv.Server.Health;
 using OrleansKv.Server.Limits;
@@ -73,7 +74,7 @@ public static class ServerHostingExtensions
         services.AddHostedService<TokenRevocations>();
         services.AddKvAuth(options);
         services.AddKvGrpc(options);
-        services.AddSingleton<ApiExceptionHandler>();
+        services.AddExceptionHandler<KvExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
         services.AddKvMetrics(builder.Configuration);
@@ -82,12 +83,15 @@ public static class ServerHostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: metrics and errors as JSON, authentication and authorization, then the per-namespace
-    /// rate limits (which need the caller).</summary>
+    /// <summary>The middleware: metrics, errors as JSON (the exception handler and the status-code pages),
+    /// authentication and authorization, then the per-namespace rate limits (which need the caller).</summary>
     public static WebApplication UseOrleansKvServer(this WebApplication app)
     {
         app.UseRouting();
         app.UseMiddleware<ApiPipelineMiddleware>();
+        // KvExceptionHandler (an IExceptionHandler) answers every exception; the middleware insists on a last resort.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => ApiErrors.WriteAsync(context, KvErrorClassifier.InternalError) });
+        app.UseStatusCodePages(ErrorStatusPages.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -57,18 +57,18 @@ internal static class LimitsApi
         }
         catch (JsonException ex)
         {
-            return ApiErrors.BadRequest("malformed_json", $"The body must be {Shape}: {ex.Message}");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body must be {Shape}: {ex.Message}");
         }
 
         if (request is null)
         {
-            return ApiErrors.BadRequest("malformed_json", $"The body must be a JSON object {Shape}, not null.");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body must be a JSON object {Shape}, not null.");
         }
 
         var overrides = new NamespaceLimits(request.OpsPerSecond, request.Burst, request.MaxKeys, request.MaxBytes, request.MaxValueBytes);
         if (overrides.Problem(options.Value.MaxValueBytes) is { } problem)
         {
-            return ApiErrors.BadRequest("invalid_limits", problem);
+            return ApiErrors.Result(KvErrorCode.InvalidLimits, problem);
         }
 
         var info = await grains.SetLimitsAsync(ns, overrides, context.RequestAborted);
@@ -80,17 +80,17 @@ internal static class LimitsApi
     {
         if (!KeyRules.IsValidNamespace(ns))
         {
-            return ApiErrors.BadRequest("invalid_namespace", "namespace must be 1–128 characters of A–Z, a–z, 0–9, '.', '_' or '-', starting with a letter or digit.");
+            return ApiErrors.Result(KvErrorCode.InvalidNamespace, "namespace must be 1–128 characters of A–Z, a–z, 0–9, '.', '_' or '-', starting with a letter or digit.");
         }
 
         if (write && !caller.IsClusterAdmin)
         {
-            return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "Only the admin credential (ADMIN_TOKEN) sets limits.");
+            return ApiErrors.Result(KvErrorCode.Forbidden, "Only the admin credential (ADMIN_TOKEN) sets limits.");
         }
 
         return caller.IsClusterAdmin || caller.Namespace == ns
             ? null
-            : ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This credential reads the limits of its own namespace only.");
+            : ApiErrors.Result(KvErrorCode.Forbidden, "This credential reads the limits of its own namespace only.");
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<LimitsResponse> Answer(string ns, NamespaceLimitsInfo info, NamespaceLimitsCache limits)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
+using OrleansKv.Grains;
 using OrleansKv.Server.Rest;
 
 namespace OrleansKv.Server.Limits;
@@ -23,7 +24,7 @@ internal static class LimitsServiceCollectionExtensions
                 var after = NamespaceRateLimiter.RetryAfter(rejected.Lease);
                 var context = rejected.HttpContext;
                 context.Response.Headers.RetryAfter = RateLimitedException.Seconds(after).ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", RateLimitedException.Sentence(after)));
+                return new ValueTask(ApiErrors.WriteAsync(context, KvErrorCode.RateLimited, RateLimitedException.Sentence(after)));
             };
         });
         return services;

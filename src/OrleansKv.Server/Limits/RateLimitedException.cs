@@ -1,7 +1,9 @@
+using OrleansKv.Grains;
+
 namespace OrleansKv.Server.Limits;
 
-/// <summary>A request refused by its namespace's (or credential's) rate limit; nothing was done. gRPC: RESOURCE_EXHAUSTED.</summary>
-public sealed class RateLimitedException : Exception
+/// <summary>A request refused by its namespace's (or credential's) rate limit; nothing was done. Its code is <see cref="KvErrorCode.RateLimited"/>.</summary>
+public sealed class RateLimitedException : KvErrorException
 {
     public RateLimitedException()
         : this(TimeSpan.FromSeconds(1))
@@ -9,17 +11,17 @@ public sealed class RateLimitedException : Exception
     }
 
     public RateLimitedException(string message)
-        : base(message)
+        : base(KvErrorCode.RateLimited, message)
     {
     }
 
     public RateLimitedException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(KvErrorCode.RateLimited, message, innerException)
     {
     }
 
     public RateLimitedException(TimeSpan retryAfter)
-        : base(Sentence(retryAfter)) => RetryAfter = retryAfter;
+        : base(KvErrorCode.RateLimited, Sentence(retryAfter)) => RetryAfter = retryAfter;
 
     /// <summary>When a retry may succeed.</summary>
     public TimeSpan RetryAfter { get; }

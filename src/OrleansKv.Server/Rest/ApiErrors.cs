@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OrleansKv.Grains;
+using OrleansKv.Server.Errors;
 
 namespace OrleansKv.Server.Rest;
 
@@ -7,34 +9,36 @@ namespace OrleansKv.Server.Rest;
 /// <param name="Code">A stable machine code.</param>
 public sealed record ApiError(string Error, string Code);
 
-/// <summary>Builds error answers: <c>{"error": "...", "code": "..."}</c> with the right status.</summary>
+/// <summary>Builds error answers: <c>{"error": "...", "code": "..."}</c> with the status <see cref="RestErrorMap"/> gives the code.</summary>
 public static class ApiErrors
 {
-    public static IResult Result(int status, string code, string message) => new ErrorResult(status, new ApiError(message, code));
+    public static IResult Result(KvErrorCode code, string message) => Result(new KvError(code, message));
 
-    public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, message);
+    public static IResult Result(KvError error) => new ErrorResult(RestErrorMap.Status(error.Code), new ApiError(error.Message, error.CodeName));
 
-    public static IResult NotFound(string message = "The key does not exist.") => Result(StatusCodes.Status404NotFound, "not_found", message);
+    public static IResult NotFound(string? message = null) =>
+        message is null ? Result(KvStatusErrors.NotFound) : Result(KvErrorCode.NotFound, message);
 
-    public static IResult PreconditionFailed(string message = "The If-Match / If-None-Match condition does not hold.") =>
-        Result(StatusCodes.Status412PreconditionFailed, "precondition_failed", message);
+    public static IResult PreconditionFailed() => Result(KvStatusErrors.PreconditionFailed);
 
-    public static IResult TooLarge(string message) => Result(StatusCodes.Status413PayloadTooLarge, "value_too_large", message);
+    /// <summary>Writes an error directly (middleware, authentication handlers, exception handlers).</summary>
+    public static Task WriteAsync(HttpContext context, KvErrorCode code, string message) => WriteAsync(context, new KvError(code, message));
 
-    public static IResult Unavailable(string message) => Result(StatusCodes.Status503ServiceUnavailable, "unavailable", message);
+    /// <inheritdoc cref="WriteAsync(HttpContext, KvErrorCode, string)"/>
+    public static Task WriteAsync(HttpContext context, KvError error) => WriteAsync(context, RestErrorMap.Status(error.Code), error);
 
-    /// <summary>Writes an error directly (middleware, authentication handlers).</summary>
-    public static async Task WriteAsync(HttpContext context, int status, string code, string message)
+    /// <summary>Writes an error body under a status already decided (a bodiless status the pipeline answered).</summary>
+    internal static async Task WriteAsync(HttpContext context, int status, KvError error)
     {
         if (context.Response.HasStarted)
         {
             return;
         }
 
-        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = code;
+        context.Items[Metrics.ServerMetrics.ErrorCodeItem] = error.CodeName;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(message, code), ServerJsonContext.Api.ApiError, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(error.Message, error.CodeName), ServerJsonContext.Api.ApiError, context.RequestAborted);
     }
 
     /// <summary>Writes the error body and leaves its code for the request metrics.</summary>

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 
@@ -37,22 +37,22 @@ internal static class BatchApi
         }
         catch (JsonException ex)
         {
-            return ApiErrors.BadRequest("malformed_json", $"The body must be a JSON array of operations: {ex.Message}");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body must be a JSON array of operations: {ex.Message}");
         }
 
         if (requests is null || requests.Length == 0)
         {
-            return ApiErrors.BadRequest("empty_batch", "The batch holds no operations.");
+            return ApiErrors.Result(KvErrorCode.EmptyBatch, "The batch holds no operations.");
         }
 
         if (requests.Length > KeyRules.MaxBatchOperations)
         {
-            return ApiErrors.BadRequest("batch_too_large", $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {requests.Length}.");
+            return ApiErrors.Result(KvErrorCode.BatchTooLarge, $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {requests.Length}.");
         }
 
         if (Array.IndexOf(requests, null) is var hole and >= 0)
         {
-            return ApiErrors.BadRequest("malformed_json", $"Operation {hole} is null; every operation is a JSON object.");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"Operation {hole} is null; every operation is a JSON object.");
         }
 
         var operations = new BatchOperation[requests.Length];
@@ -66,7 +66,7 @@ internal static class BatchApi
 
         if (operations.Any(o => o.Kind != BatchOpKind.Get) && await authorization.DenialAsync(context.User, KvPolicies.Write) is { } denial)
         {
-            return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This batch writes: " + denial);
+            return ApiErrors.Result(KvErrorCode.Forbidden, "This batch writes: " + denial);
         }
 
         var result = await KvHttp.Namespace(context, grains).BatchAsync(operations, context.RequestAborted);
@@ -81,15 +81,15 @@ internal static class BatchApi
         var where = $"Operation {index}";
         if (KeyRules.ValidateKey(request.Key) is { } keyProblem)
         {
-            problem = ApiErrors.BadRequest("invalid_key", $"{where}: {keyProblem}");
+            problem = ApiErrors.Result(KvErrorCode.InvalidKey, $"{where}: {keyProblem}");
             return false;
         }
 
-        long? ifMatch = request.IfMatch is null ? null : KvHttp.IfMatch(request.IfMatch);
+        var ifMatch = KvHttp.IfMatch(request.IfMatch, $"{where}: if_match");
         var ifNoneMatch = request.IfNoneMatch is not null;
         if (ifNoneMatch && request.IfNoneMatch!.Trim() != "*")
         {
-            problem = ApiErrors.BadRequest("invalid_condition", $"{where}: if_none_match supports only \"*\".");
+            problem = ApiErrors.Result(KvErrorCode.InvalidCondition, $"{where}: if_none_match supports only \"*\".");
             return false;
         }
 
@@ -120,32 +120,32 @@ internal static class BatchApi
                     }
                     catch (FormatException)
                     {
-                        problem = ApiErrors.BadRequest("invalid_value", $"{where}: value_base64 is not base64.");
+                        problem = ApiErrors.Result(KvErrorCode.InvalidValue, $"{where}: value_base64 is not base64.");
                         return false;
                     }
                 }
                 else
                 {
-                    problem = ApiErrors.BadRequest("missing_value", $"{where}: a put needs exactly one of \"value\" (string) or \"value_base64\".");
+                    problem = ApiErrors.Result(KvErrorCode.MissingValue, $"{where}: a put needs exactly one of \"value\" (string) or \"value_base64\".");
                     return false;
                 }
 
                 if (request.ContentType is { Length: > 256 })
                 {
-                    problem = ApiErrors.BadRequest("invalid_content_type", $"{where}: content_type is longer than 256 characters.");
+                    problem = ApiErrors.Result(KvErrorCode.InvalidContentType, $"{where}: content_type is longer than 256 characters.");
                     return false;
                 }
 
                 if (value.Length > maxValue)
                 {
-                    problem = ApiErrors.TooLarge($"{where}: the value is {value.Length} bytes; at most {maxValue} bytes are accepted.");
+                    problem = ApiErrors.Result(KvErrorCode.ValueTooLarge, $"{where}: the value is {value.Length} bytes; at most {maxValue} bytes are accepted.");
                     return false;
                 }
 
                 operation = new BatchOperation(BatchOpKind.Put, request.Key!, value, request.ContentType, ttl, ifMatch, ifNoneMatch);
                 return true;
             default:
-                problem = ApiErrors.BadRequest("invalid_op", $"{where}: op must be \"put\", \"get\" or \"delete\".");
+                problem = ApiErrors.Result(KvErrorCode.InvalidOp, $"{where}: op must be \"put\", \"get\" or \"delete\".");
                 return false;
         }
     }

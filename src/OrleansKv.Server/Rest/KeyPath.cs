@@ -34,26 +34,26 @@ internal static class KeyPath
         // the key read from the raw target would disagree; refuse rather than guess.
         if (HasDotSegment(path))
         {
-            error = ApiErrors.BadRequest("invalid_key", "The path has a '.' or '..' segment, which HTTP resolves away; to use one in a key, encode the slashes around it as %2F.");
+            error = ApiErrors.Result(KvErrorCode.InvalidKey, "The path has a '.' or '..' segment, which HTTP resolves away; to use one in a key, encode the slashes around it as %2F.");
             return false;
         }
 
         // Routing matches literal segments case-insensitively, so /V1/KV/k reached this route.
         if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
-            error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such route.");
+            error = ApiErrors.Result(KvErrorCode.UnknownRoute, "No such route.");
             return false;
         }
 
         if (!TryDecode(path.AsSpan(prefix.Length), out key))
         {
-            error = ApiErrors.BadRequest("invalid_key", "The key is not validly percent-encoded UTF-8.");
+            error = ApiErrors.Result(KvErrorCode.InvalidKey, "The key is not validly percent-encoded UTF-8.");
             return false;
         }
 
         if (KeyRules.ValidateKey(key) is { } problem)
         {
-            error = ApiErrors.BadRequest("invalid_key", problem);
+            error = ApiErrors.Result(KvErrorCode.InvalidKey, problem);
             return false;
         }
 

@@ -55,23 +55,22 @@ internal static class KeysApi
         var prefix = query["prefix"].ToString();
         if (prefix.Length > 0 && Encoding.UTF8.GetByteCount(prefix) > KeyRules.MaxKeyBytes)
         {
-            return ApiErrors.BadRequest("invalid_prefix", $"prefix is longer than {KeyRules.MaxKeyBytes} bytes.");
+            return ApiErrors.Result(KvErrorCode.InvalidPrefix, $"prefix is longer than {KeyRules.MaxKeyBytes} bytes.");
         }
 
         if (!TryInt(query["limit"].ToString(), DefaultLimit, 1, KeyRules.MaxListLimit, out var limit))
         {
-            return ApiErrors.BadRequest("invalid_limit", $"limit must be a whole number from 1 to {KeyRules.MaxListLimit}.");
+            return ApiErrors.Result(KvErrorCode.InvalidLimit, $"limit must be a whole number from 1 to {KeyRules.MaxListLimit}.");
         }
 
         if (!TryInt(query["offset"].ToString(), 0, 0, int.MaxValue, out var offset))
         {
-            return ApiErrors.BadRequest("invalid_offset", $"offset must be a whole number from 0 to {MaxOffset}.");
+            return ApiErrors.Result(KvErrorCode.InvalidOffset, $"offset must be a whole number from 0 to {MaxOffset}.");
         }
 
         if (offset > MaxOffset)
         {
-            return ApiErrors.BadRequest(
-                "offset_too_large",
+            return ApiErrors.Result(KvErrorCode.OffsetTooLarge,
                 $"offset is at most {MaxOffset}; page with cursor= (the next_cursor of the previous page) instead, which costs the same for every page.");
         }
 
@@ -81,7 +80,7 @@ internal static class KeysApi
         {
             if (!TryDecodeCursor(cursor, out var after))
             {
-                return ApiErrors.BadRequest("invalid_cursor", "cursor is not a cursor this server issued.");
+                return ApiErrors.Result(KvErrorCode.InvalidCursor, "cursor is not a cursor this server issued.");
             }
 
             startAfter = after;

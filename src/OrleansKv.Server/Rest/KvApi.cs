@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 
@@ -103,7 +103,7 @@ internal static class KvApi
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
         if (ifNoneMatch.Length > 0 && ifNoneMatch.Trim() != "*")
         {
-            return ApiErrors.BadRequest("invalid_condition", "On PUT, If-None-Match supports only '*' (create only).");
+            return ApiErrors.Result(KvErrorCode.InvalidCondition, "On PUT, If-None-Match supports only '*' (create only).");
         }
 
         TimeSpan? ttl = null;
@@ -111,14 +111,14 @@ internal static class KvApi
         {
             if (!long.TryParse(ttlHeader.ToString(), out var seconds) || !KvHttp.TryTtl(seconds, out ttl, out var ttlError))
             {
-                return ApiErrors.BadRequest("invalid_ttl", "X-TTL-Seconds must be a whole number from 1 to 315360000.");
+                return ApiErrors.Result(KvErrorCode.InvalidTtl, "X-TTL-Seconds must be a whole number from 1 to 315360000.");
             }
         }
 
         var contentType = request.ContentType;
         if (contentType is { Length: > 256 })
         {
-            return ApiErrors.BadRequest("invalid_content_type", "Content-Type is longer than 256 characters.");
+            return ApiErrors.Result(KvErrorCode.InvalidContentType, "Content-Type is longer than 256 characters.");
         }
 
         var (body, tooLarge) = await KvHttp.ReadBodyAsync(request, options.Value.MaxValueBytes, "value", context.RequestAborted);

@@ -40,10 +40,13 @@ internal static class KvHttp
     }
 
     /// <summary>
-    /// Reads an If-Match condition: null when absent, <see cref="SetCommand.AnyVersion"/> for <c>*</c>, the version,
-    /// or -1 (never matches) for a tag that is not one of ours.
+    /// Reads an If-Match condition: null when absent, <see cref="SetCommand.AnyVersion"/> for <c>*</c>, else the version
+    /// of one ETag (<c>"12"</c>, <c>W/"12"</c> or <c>12</c>). Anything else is malformed, a bad request on every
+    /// protocol (<see cref="KvErrorCode.InvalidCondition"/>), not a condition that fails.
     /// </summary>
-    public static long? IfMatch(string? header)
+    /// <param name="header">The header or field; null or empty when absent.</param>
+    /// <param name="name">How the caller names the condition in the error (<c>If-Match</c>, <c>if_match</c>).</param>
+    public static long? IfMatch(string? header, string name = "If-Match")
     {
         if (string.IsNullOrEmpty(header))
         {
@@ -55,15 +58,19 @@ internal static class KvHttp
             return SetCommand.AnyVersion;
         }
 
-        return TryParseETag(header, out var version) ? version : -1;
+        return TryParseETag(header, out var version)
+            ? version
+            : throw new KvErrorException(KvErrorCode.InvalidCondition, $"{name} '{Shorten(header)}' is not an ETag (\"12\", 12 or *).");
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Reads a whole request body, refusing more than <paramref name="max"/> bytes with 413.</summary>
     public static async Task<(byte[]? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, int max, string what, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max)
         {
-            return (null, ApiErrors.TooLarge($"The {what} is {request.ContentLength} bytes; at most {max} bytes are accepted."));
+            return (null, ApiErrors.Result(KvErrorCode.ValueTooLarge, $"The {what} is {request.ContentLength} bytes; at most {max} bytes are accepted."));
         }
 
         var reader = request.BodyReader;
@@ -76,13 +83,13 @@ internal static class KvHttp
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                return (null, ApiErrors.TooLarge($"The {what} is larger than the server accepts ({max} bytes)."));
+                return (null, ApiErrors.Result(KvErrorCode.ValueTooLarge, $"The {what} is larger than the server accepts ({max} bytes)."));
             }
 
             if (read.Buffer.Length > max)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return (null, ApiErrors.TooLarge($"The {what} is larger than {max} bytes."));
+                return (null, ApiErrors.Result(KvErrorCode.ValueTooLarge, $"The {what} is larger than {max} bytes."));
             }
 
             if (read.IsCompleted || read.IsCanceled)
@@ -114,7 +121,7 @@ internal static class KvHttp
 
         if (seconds is < 1 or > 315_360_000)
         {
-            error = ApiErrors.BadRequest("invalid_ttl", "ttl_seconds must be a whole number from 1 to 315360000 (ten years).");
+            error = ApiErrors.Result(KvErrorCode.InvalidTtl, "ttl_seconds must be a whole number from 1 to 315360000 (ten years).");
             return false;
         }
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
-using OrleansKv.Server.Namespaces;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Rest;
 
@@ -65,7 +65,7 @@ internal static class RootKvApi
         }
         catch (DecoderFallbackException)
         {
-            return ApiErrors.Result(StatusCodes.Status409Conflict, "binary_value", "The value is binary, not UTF-8 text; read it with GET /v1/kv/{key}.");
+            return ApiErrors.Result(KvErrorCode.BinaryValue, "The value is binary, not UTF-8 text; read it with GET /v1/kv/{key}.");
         }
     }
 
@@ -91,12 +91,12 @@ internal static class RootKvApi
         }
         catch (JsonException ex)
         {
-            return ApiErrors.BadRequest("malformed_json", $"The body is not the expected JSON object {{\"value\": \"<string>\", \"ttl_seconds\": <seconds>}}: {ex.Message}");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body is not the expected JSON object {{\"value\": \"<string>\", \"ttl_seconds\": <seconds>}}: {ex.Message}");
         }
 
         if (request?.Value is null)
         {
-            return ApiErrors.BadRequest("missing_value", "The body must carry \"value\", a JSON string.");
+            return ApiErrors.Result(KvErrorCode.MissingValue, "The body must carry \"value\", a JSON string.");
         }
 
         if (!KvHttp.TryTtl(request.TtlSeconds, out var ttl, out var ttlError))
@@ -107,7 +107,7 @@ internal static class RootKvApi
         var value = Encoding.UTF8.GetBytes(request.Value);
         if (value.Length > max)
         {
-            return ApiErrors.TooLarge($"The value is {value.Length} bytes; at most {max} bytes are accepted.");
+            return ApiErrors.Result(KvErrorCode.ValueTooLarge, $"The value is {value.Length} bytes; at most {max} bytes are accepted.");
         }
 
         await KvHttp.Namespace(context, grains).SetAsync(new SetCommand(key, value, "text/plain; charset=utf-8", ttl), context.RequestAborted);
@@ -134,7 +134,7 @@ internal static class RootKvApi
             if (path.AsSpan(1).Equals(reserved, StringComparison.OrdinalIgnoreCase) || (reserved.EndsWith('/') && path.AsSpan(1).StartsWith(reserved, StringComparison.OrdinalIgnoreCase)))
             {
                 key = string.Empty;
-                error = ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", $"'{path}' is not a route; keys under /v1/ or named like an operational route are reached through /v1/kv/.");
+                error = ApiErrors.Result(KvErrorCode.UnknownRoute, $"'{path}' is not a route; keys under /v1/ or named like an operational route are reached through /v1/kv/.");
                 return false;
             }
         }

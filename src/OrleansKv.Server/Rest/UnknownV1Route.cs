@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing.Template;
+using OrleansKv.Grains;
 using OrleansKv.Server.Health;
 
 namespace OrleansKv.Server.Rest;
@@ -38,10 +39,10 @@ internal static class UnknownV1Route
 
         if (allowed.Count == 0)
         {
-            return ApiErrors.Result(StatusCodes.Status404NotFound, "unknown_route", "No such /v1 route.");
+            return ApiErrors.Result(KvErrorCode.UnknownRoute, "No such /v1 route.");
         }
 
         context.Response.Headers.Allow = string.Join(", ", allowed);
-        return ApiErrors.Result(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"The route does not support {context.Request.Method}; it supports {string.Join(", ", allowed)}.");
+        return ApiErrors.Result(KvErrorCode.MethodNotAllowed, $"The route does not support {context.Request.Method}; it supports {string.Join(", ", allowed)}.");
     }
 }

@@ -36,30 +36,30 @@ internal static class TokensApi
         }
         catch (JsonException ex)
         {
-            return ApiErrors.BadRequest("malformed_json", $"The body must be {{\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}}: {ex.Message}");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, $"The body must be {{\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}}: {ex.Message}");
         }
 
         if (request is null)
         {
-            return ApiErrors.BadRequest("malformed_json", "The body must be a JSON object {\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}, not null.");
+            return ApiErrors.Result(KvErrorCode.MalformedJson, "The body must be a JSON object {\"namespace\": \"...\", \"scopes\": [\"read\", \"write\"], \"ttl_seconds\": <seconds>}, not null.");
         }
 
         var ns = request.Namespace ?? caller.Namespace;
         if (!KeyRules.IsValidNamespace(ns))
         {
-            return ApiErrors.BadRequest("invalid_namespace", "namespace must be 1–128 characters of A–Z, a–z, 0–9, '.', '_' or '-', starting with a letter or digit.");
+            return ApiErrors.Result(KvErrorCode.InvalidNamespace, "namespace must be 1–128 characters of A–Z, a–z, 0–9, '.', '_' or '-', starting with a letter or digit.");
         }
 
         if (!caller.IsClusterAdmin && ns != caller.Namespace)
         {
-            return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "This credential manages tokens of its own namespace only.");
+            return ApiErrors.Result(KvErrorCode.Forbidden, "This credential manages tokens of its own namespace only.");
         }
 
         var names = request.Scopes ?? ["read", "write"];
         var scopes = names.Any(string.IsNullOrWhiteSpace) ? KvScopes.None : KvPrincipal.ParseScopes(names);
         if (names.Length == 0 || scopes == KvScopes.None || KvPrincipal.ScopeNames(scopes).Length != names.Distinct(StringComparer.OrdinalIgnoreCase).Count())
         {
-            return ApiErrors.BadRequest("invalid_scopes", "scopes must be a non-empty list drawn from \"read\", \"write\" and \"admin\".");
+            return ApiErrors.Result(KvErrorCode.InvalidScopes, "scopes must be a non-empty list drawn from \"read\", \"write\" and \"admin\".");
         }
 
         if (!KvHttp.TryTtl(request.TtlSeconds, out var ttl, out var ttlError))

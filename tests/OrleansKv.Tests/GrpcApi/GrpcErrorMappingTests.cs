@@ -8,7 +8,7 @@ using OrleansKv.Server.Grpc;
 
 namespace OrleansKv.Tests.GrpcApi;
 
-/// <summary>Storage and cluster failures become UNAVAILABLE on the gRPC edge; the mapping lives in one switch.</summary>
+/// <summary>Storage and cluster failures become UNAVAILABLE on the gRPC edge; anything unexpected INTERNAL with nothing of it shown.</summary>
 [Collection(KvServerCollection.Name)]
 public sealed class GrpcErrorMappingTests
 {
@@ -23,7 +23,7 @@ public sealed class GrpcErrorMappingTests
         { new NamespaceQuotaException(QuotaKind.ValueSize, "max_value_bytes"), StatusCode.ResourceExhausted },
         { new OrleansKv.Server.Limits.RateLimitedException(TimeSpan.FromMilliseconds(300)), StatusCode.ResourceExhausted },
         { new OperationCanceledException(), null },
-        { new InvalidOperationException("bug"), null },
+        { new InvalidOperationException("bug"), StatusCode.Internal },
     };
 
     [Theory]

@@ -63,7 +63,7 @@ public sealed class KvClientBatchTests(KvServerFixture fixture)
         await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync([]));
         await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync(Enumerable.Range(0, 1001).Select(i => KvBatchOperation.Get("k" + i))));
         await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync([KvBatchOperation.Put(string.Empty, "v")]));
-        await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync([KvBatchOperation.Put(NewKey("big"), new byte[KvServerFixture.MaxValueBytes + 1])]));
+        await Assert.ThrowsAsync<KvResourceExhaustedException>(() => client.BatchAsync([KvBatchOperation.Put(NewKey("big"), new byte[KvServerFixture.MaxValueBytes + 1])]));
         await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync([KvBatchOperation.Delete(NewKey("d"), ifMatch: "nope")]));
         await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.BatchAsync([KvBatchOperation.Put(NewKey("t"), "v", new KvSetOptions { Ttl = TimeSpan.Zero })]));
     }

@@ -126,12 +126,12 @@ public sealed class KvClientTests(KvServerFixture fixture)
     }
 
     [Fact]
-    public async Task ValueAboveMaxValueBytesIsInvalidArgumentAndNotStored()
+    public async Task ValueAboveMaxValueBytesIsResourceExhaustedAndNotStored()
     {
         await using var client = fixture.Client();
         var key = NewKey("big");
 
-        var ex = await Assert.ThrowsAsync<KvInvalidArgumentException>(() => client.SetAsync(key, new byte[KvServerFixture.MaxValueBytes + 1]));
+        var ex = await Assert.ThrowsAsync<KvResourceExhaustedException>(() => client.SetAsync(key, new byte[KvServerFixture.MaxValueBytes + 1]));
 
         Assert.Contains("MAX_VALUE_BYTES", ex.Message, StringComparison.Ordinal);
         Assert.Null(await client.TryGetAsync(key));

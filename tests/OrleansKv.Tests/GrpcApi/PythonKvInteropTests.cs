@@ -64,7 +64,7 @@ public sealed class PythonKvInteropTests(KvServerFixture fixture)
         Assert.Equal("FAILED_PRECONDITION", Code(r, "precondition_none_match"));
         Assert.Equal("FAILED_PRECONDITION", Code(r, "precondition_if_match"));
         Assert.Equal("INVALID_ARGUMENT", Code(r, "invalid_key"));
-        Assert.Equal("INVALID_ARGUMENT", Code(r, "invalid_value"));
+        Assert.Equal("RESOURCE_EXHAUSTED", Code(r, "invalid_value"));
         Assert.Equal("INVALID_ARGUMENT", Code(r, "invalid_etag"));
         Assert.Equal("INVALID_ARGUMENT", Code(r, "invalid_ttl"));
         Assert.Equal("RESOURCE_EXHAUSTED", Code(r, "oversize"));

@@ -155,9 +155,9 @@ public sealed class NamespaceQuotaTests
         var ns = silo.Namespace(NewNs());
         await ns.SetLimitsAsync(new NamespaceLimits(MaxKeys: 5));
 
-        await Assert.ThrowsAsync<ArgumentException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(MaxKeys: -1)));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(MaxValueBytes: 1025)));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(Burst: 0)));
+        Assert.Equal(KvErrorCode.InvalidLimits, (await Assert.ThrowsAsync<KvErrorException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(MaxKeys: -1)))).Code);
+        Assert.Equal(KvErrorCode.InvalidLimits, (await Assert.ThrowsAsync<KvErrorException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(MaxValueBytes: 1025)))).Code);
+        Assert.Equal(KvErrorCode.InvalidLimits, (await Assert.ThrowsAsync<KvErrorException>(async () => await ns.SetLimitsAsync(new NamespaceLimits(Burst: 0)))).Code);
 
         Assert.Equal(5, (await ns.GetLimitsAsync()).Quotas.MaxKeys);
     }

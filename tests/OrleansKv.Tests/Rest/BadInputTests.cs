@@ -56,10 +56,11 @@ public sealed class BadInputTests : IClassFixture<KvServerFactory>
         { "PUT", "/v1/kv/" + Sentinel, "x", "X-TTL-Seconds: 99999999999999999999", 400, "invalid_ttl" },
         { "PUT", "/v1/kv/" + Sentinel, "x", "X-TTL-Seconds: 315360001", 400, "invalid_ttl" },
         { "PUT", "/v1/kv/" + Sentinel, "x", "If-None-Match: \"1\"", 400, "invalid_condition" },
-        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: garbage", 412, "precondition_failed" },
-        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: \"abc\"", 412, "precondition_failed" },
-        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: \"-1\"", 412, "precondition_failed" },
-        { "DELETE", "/v1/kv/" + Sentinel, null, "If-Match: W/\"nope\"", 412, "precondition_failed" },
+        // A malformed If-Match is a bad request, as on gRPC (INVALID_ARGUMENT), not a condition that fails.
+        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: garbage", 400, "invalid_condition" },
+        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: \"abc\"", 400, "invalid_condition" },
+        { "PUT", "/v1/kv/" + Sentinel, "x", "If-Match: \"-1\"", 400, "invalid_condition" },
+        { "DELETE", "/v1/kv/" + Sentinel, null, "If-Match: W/\"nope\"", 400, "invalid_condition" },
         { "PUT", "/v1/kv/" + Sentinel, "x", "Content-Type: text/" + new string('x', 300), 400, "invalid_content_type" },
         { "PUT", "/v1/kv/" + Sentinel, "@v1-oversize", null, 413, "value_too_large" },
 
@@ -91,7 +92,7 @@ public sealed class BadInputTests : IClassFixture<KvServerFactory>
         { "POST", "/v1/batch", """[{"op": "put", "key": "k", "value": "v", "if_none_match": "\"1\""}]""", null, 400, "invalid_condition" },
         { "POST", "/v1/batch", "@batch-oversize", null, 413, "value_too_large" },
         { "POST", "/v1/batch", "[{\"op\": \"put\", \"key\": \"k\", \"value\": \"v\", \"content_type\": \"text/" + new string('x', 300) + "\"}]", null, 400, "invalid_content_type" },
-        { "POST", "/v1/batch", """[{"op": "delete", "key": "sentinel", "if_match": "garbage"}]""", null, 412, "-" },
+        { "POST", "/v1/batch", """[{"op": "delete", "key": "sentinel", "if_match": "garbage"}]""", null, 400, "invalid_condition" },
 
         // Routes and methods.
         { "GET", "/v1/nope", null, null, 404, "unknown_route" },

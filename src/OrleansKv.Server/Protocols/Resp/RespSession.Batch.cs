@@ -1,4 +1,5 @@
 using OrleansKv.Grains;
+using OrleansKv.Server.Errors;
 
 namespace OrleansKv.Server.Protocols.Resp;
 
@@ -60,10 +61,10 @@ internal sealed partial class RespSession
                 {
                     results = await calls.ExecuteAsync(Namespace, _batchOps, cancellationToken);
                 }
-                catch (Exception ex) when (ProtocolErrors.Describe(ex) is { } message)
+                catch (Exception ex) when (KvErrorClassifier.Classify(ex) is { Code: not KvErrorCode.Internal } error)
                 {
                     LogCommandFailed(logger, "batch", ex);
-                    failure = "ERR " + message;
+                    failure = RespErrors.Reply(error);
                 }
             }
 

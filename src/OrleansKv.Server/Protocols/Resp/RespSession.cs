@@ -1,5 +1,6 @@
 using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
+using OrleansKv.Server.Errors;
 using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Protocols.Resp;
@@ -71,10 +72,10 @@ internal sealed partial class RespSession(
         {
             return await DispatchAsync(spec, request, cancellationToken);
         }
-        catch (Exception ex) when (ProtocolErrors.Describe(ex) is { } message)
+        catch (Exception ex) when (KvErrorClassifier.Classify(ex) is { Code: not KvErrorCode.Internal } error)
         {
             LogCommandFailed(logger, spec.Name, ex);
-            _writer.Error("ERR " + message);
+            _writer.Error(RespErrors.Reply(error));
             return false;
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
+using OrleansKv.Server.Errors;
 using OrleansKv.Server.Namespaces;
 
 namespace OrleansKv.Server.Protocols.Text;
@@ -170,10 +171,10 @@ internal sealed partial class TextConnectionHandler(
                     break;
             }
         }
-        catch (Exception ex) when (ProtocolErrors.Describe(ex) is { } message)
+        catch (Exception ex) when (KvErrorClassifier.Classify(ex) is { Code: not Grains.KvErrorCode.Internal } failure)
         {
             LogCommandFailed(logger, ex);
-            WriteError(output, message);
+            WriteError(output, TextErrors.Message(failure));
         }
 
         return false;

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# CPU profile of the OrleansKv server under one load scenario (bench/README.md, "Profiling").
+#
+#   bench/profile.sh rest-set     durable REST SET (DURABILITY=full), wrk, 64 connections
+#   bench/profile.sh rest-get     REST GET of preloaded keys
+#   bench/profile.sh grpc-set     durable gRPC Set, h2load
+#   bench/profile.sh grpc-get     gRPC Get
+#
+# Starts the embedded server pinned like bench/run.sh (server on the second core), preloads BENCH_KEYS keys, warms
+# up, then samples the server with dotnet-trace (dotnet-sampled-thread-time) for BENCH_DURATION seconds while the load runs. Writes
+# bench/results/<date>-profile-<scenario>.md (the frames with the most inclusive and exclusive CPU samples, and the
+# share of each layer) and, beside it in artifacts/profiles/, the .nettrace and a .speedscope.json to open in
+# https://www.speedscope.app or PerfView. Installs dotnet-trace into .tools/ when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH="$ROOT/bench"
+SCENARIO=${1:-}
+case "$SCENARIO" in
+  rest-get|rest-set|grpc-get|grpc-set) ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
+esac
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-5}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+KEYS=${BENCH_KEYS:-10000}
+VALUE_BYTES=${BENCH_VALUE_BYTES:-64}
+TRACE_VERSION=10.0.750501
+TOKEN="bench-token-$$-$RANDOM"
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+PY=${PYTHON:-python3}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/orleanskv-profile.XXXXXX")
+OUT_DIR="$ROOT/artifacts/profiles"
+mkdir -p "$OUT_DIR" "$BENCH/results"
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== Installing: ${missing[*]}"
+  run_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  run_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive run_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+TRACE="$ROOT/.tools/dotnet-trace"
+if [ ! -x "$TRACE" ]; then
+  echo "== Installing dotnet-trace $TRACE_VERSION into .tools/"
+  dotnet tool install --tool-path "$ROOT/.tools" dotnet-trace --version "$TRACE_VERSION" >/dev/null
+fi
+
+SERVER_CPUS=1; CLIENT_CPUS=0
+[ "$(nproc)" -lt 2 ] && { SERVER_CPUS=""; CLIENT_CPUS=""; }
+pinned() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "== Building (Release)"
+for project in src/OrleansKv.Server/OrleansKv.Server.csproj bench/tools/BenchTool/OrleansKv.Bench.Tool.csproj; do
+  dotnet build "$project" -c Release --nologo -v q -clp:ErrorsOnly >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+done
+TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll"
+
+HTTP=$(free_port); GRPC=$(free_port)
+mkdir -p "$WORK/data"
+pinned "$SERVER_CPUS" env HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
+  TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$HTTP/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$HTTP/healthz" >/dev/null || { echo "profile.sh: the server did not start"; tail -5 "$WORK/server.log"; exit 1; }
+$TOOL preload --url "http://127.0.0.1:$HTTP" --token "$TOKEN" --keys "$KEYS" --value-bytes "$VALUE_BYTES" >/dev/null
+
+load() { # SECONDS
+  case "$SCENARIO" in
+    rest-*) pinned "$CLIENT_CPUS" wrk -t 1 -c "$CONNECTIONS" -d "${1}s" --latency -s "$BENCH/scripts/kv.lua" "http://127.0.0.1:$HTTP" -- "${SCENARIO#rest-}" "$KEYS" "$TOKEN" "$VALUE_BYTES" 0 ;;
+    grpc-*) pinned "$CLIENT_CPUS" h2load -c 8 -m $((CONNECTIONS / 8)) -t 1 -D "$1" -d "$WORK/body.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
+              -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$GRPC/orleanskv.v1.KvStore/$(m=${SCENARIO#grpc-}; echo "${m^}")" ;;
+  esac
+}
+[[ "$SCENARIO" == grpc-* ]] && $TOOL grpc-body --method "${SCENARIO#grpc-}" --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/body.bin"
+
+echo "== Warm-up: ${WARMUP} s of $SCENARIO"
+load "$WARMUP" >/dev/null 2>&1 || true
+name="$STAMP-profile-$SCENARIO"
+echo "== Sampling the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
+load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
+LOAD=$!
+sleep 1
+"$TRACE" collect -p "$SERVER" --profile dotnet-sampled-thread-time --duration "00:00:$(printf "%02d" "$DURATION")" -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
+wait "$LOAD" || true
+"$TRACE" convert "$OUT_DIR/$name.nettrace" --format Speedscope -o "$OUT_DIR/$name" >>"$WORK/trace.log" 2>&1
+speedscope=$(ls "$OUT_DIR/$name"*.speedscope.json 2>/dev/null | head -n1)
+[ -n "$speedscope" ] || { echo "profile.sh: no speedscope file was written"; cat "$WORK/trace.log"; exit 1; }
+
+$PY "$BENCH/scripts/profile_summary.py" "$speedscope" --scenario "$SCENARIO" --load "$WORK/load.out" \
+  --command "bench/profile.sh $SCENARIO" --commit "$(git rev-parse --short HEAD)" --trace "artifacts/profiles/$(basename "$speedscope")" \
+  >"$BENCH/results/$name.md"
+echo
+sed -n '1,60p' "$BENCH/results/$name.md"
+echo; echo "Wrote bench/results/$name.md; the trace is in artifacts/profiles/"

@@ -1,0 +1,31 @@
+using OrleansKv.Grains;
+
+namespace OrleansKv.Server.Rest;
+
+/// <summary>The REST edge's one translation of an error code into an HTTP status.</summary>
+public static class RestErrorMap
+{
+    public static int Status(KvErrorCode code) => code switch
+    {
+        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
+            or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
+            or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
+            or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
+            or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest
+            => StatusCodes.Status400BadRequest,
+        KvErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        KvErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        KvErrorCode.NotFound or KvErrorCode.UnknownRoute => StatusCodes.Status404NotFound,
+        KvErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        KvErrorCode.BinaryValue => StatusCodes.Status409Conflict,
+        KvErrorCode.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        KvErrorCode.ValueTooLarge => StatusCodes.Status413PayloadTooLarge,
+        KvErrorCode.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        KvErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        KvErrorCode.Internal => StatusCodes.Status500InternalServerError,
+        KvErrorCode.JwtDisabled => StatusCodes.Status501NotImplemented,
+        KvErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        KvErrorCode.QuotaExceeded => StatusCodes.Status507InsufficientStorage,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "The error code has no HTTP status."),
+    };
+}
