@@ -19,6 +19,8 @@ public sealed class InvalidConfigurationException(string message) : Exception(me
 /// <summary>Wires the server: configuration, Kestrel listeners, the silo and its storage, auth, errors.</summary>
 public static class ServerHostingExtensions
 {
+    /// <summary>Registers the server. The settings are read and checked first (<see cref="StartupSettings"/>), so a bad
+    /// value stops start-up before anything else is built; consumers take <c>IOptions&lt;T&gt;</c> of their concern.</summary>
     public static WebApplicationBuilder AddOrleansKvServer(this WebApplicationBuilder builder)
     {
         var settings = StartupSettings.Read(builder.Configuration);
