@@ -10,39 +10,34 @@ namespace OrleansKv.Server.Configuration;
 /// </summary>
 internal sealed class StartupSettings
 {
-    private StartupSettings(IServiceProvider settings)
-    {
-        var failures = new List<OptionsValidationException>();
-        Listeners = Read<ListenerOptions>(settings, failures);
-        Clustering = Read<ClusteringOptions>(settings, failures);
-        Storage = Read<StorageOptions>(settings, failures);
-        Auth = Read<AuthOptions>(settings, failures);
-        Limits = Read<LimitsOptions>(settings, failures);
-        Logging = Read<LoggingOptions>(settings, failures);
-        if (failures.Count > 0)
-        {
-            throw new AggregateException(failures);
-        }
-    }
+    public required ListenerOptions Listeners { get; init; }
 
-    public ListenerOptions Listeners { get; }
+    public required ClusteringOptions Clustering { get; init; }
 
-    public ClusteringOptions Clustering { get; }
+    public required StorageOptions Storage { get; init; }
 
-    public StorageOptions Storage { get; }
+    public required AuthOptions Auth { get; init; }
 
-    public AuthOptions Auth { get; }
+    public required LimitsOptions Limits { get; init; }
 
-    public LimitsOptions Limits { get; }
-
-    public LoggingOptions Logging { get; }
+    public required LoggingOptions Logging { get; init; }
 
     /// <summary>Binds and checks every settings class; throws an <see cref="AggregateException"/> of
     /// <see cref="OptionsValidationException"/>s, one per class with a bad value.</summary>
     public static StartupSettings Read(IConfiguration configuration)
     {
-        using var settings = new ServiceCollection().AddSingleton(configuration).AddServerSettings().BuildServiceProvider();
-        return new StartupSettings(settings);
+        using var services = new ServiceCollection().AddSingleton(configuration).AddServerSettings().BuildServiceProvider();
+        var failures = new List<OptionsValidationException>();
+        var settings = new StartupSettings
+        {
+            Listeners = Read<ListenerOptions>(services, failures),
+            Clustering = Read<ClusteringOptions>(services, failures),
+            Storage = Read<StorageOptions>(services, failures),
+            Auth = Read<AuthOptions>(services, failures),
+            Limits = Read<LimitsOptions>(services, failures),
+            Logging = Read<LoggingOptions>(services, failures),
+        };
+        return failures.Count == 0 ? settings : throw new AggregateException(failures);
     }
 
     private static TOptions Read<TOptions>(IServiceProvider settings, List<OptionsValidationException> failures)
