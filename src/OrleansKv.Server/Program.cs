@@ -1,3 +1,4 @@
+using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Hosting;
 
 // OrleansKv: one silo plus its REST and gRPC front end. Configuration comes from environment
@@ -8,14 +9,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidConfigurationException ex)
+catch (Exception ex) when (ConfigurationFailure.Describe(ex) is { } problems)
 {
-    await Console.Error.WriteLineAsync($"orleans-kv: invalid configuration: {ex.Message}");
-    return 2;
-}
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
-{
-    await Console.Error.WriteLineAsync($"orleans-kv: invalid configuration: {string.Join(" ", ex.Failures)}");
+    await Console.Error.WriteLineAsync($"orleans-kv: invalid configuration: {problems}");
     return 2;
 }
 catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))

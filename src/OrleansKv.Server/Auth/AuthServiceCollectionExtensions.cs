@@ -14,7 +14,7 @@ namespace OrleansKv.Server.Auth;
 internal static class AuthServiceCollectionExtensions
 {
     /// <summary>Loads the JWT keys now, so an unusable key stops start-up with one line (InvalidConfigurationException).</summary>
-    public static IServiceCollection AddKvAuth(this IServiceCollection services, ServerOptions options)
+    public static IServiceCollection AddKvAuth(this IServiceCollection services, AuthOptions options)
     {
         var jwt = JwtSettings.FromOptions(options);
         services.AddSingleton<OpaqueTokenValidator>();

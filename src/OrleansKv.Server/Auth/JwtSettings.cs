@@ -50,7 +50,7 @@ internal sealed class JwtSettings
     };
 
     /// <summary>The settings, or null when no JWT key is configured. A key that cannot be used fails start-up.</summary>
-    public static JwtSettings? FromOptions(ServerOptions options)
+    public static JwtSettings? FromOptions(AuthOptions options)
     {
         var hasSecret = !string.IsNullOrEmpty(options.JwtSigningKey);
         var hasFile = !string.IsNullOrEmpty(options.JwtPublicKeyFile);

@@ -23,7 +23,7 @@ internal sealed class OpaqueTokenValidator
     private readonly FrozenDictionary<string, KvPrincipal>.AlternateLookup<ReadOnlySpan<char>> _configured;
     private readonly TokenRegistry _registry;
 
-    public OpaqueTokenValidator(IOptions<ServerOptions> options, TokenRegistry registry)
+    public OpaqueTokenValidator(IOptions<AuthOptions> options, TokenRegistry registry)
     {
         _registry = registry;
         var configured = new Dictionary<string, KvPrincipal>(StringComparer.Ordinal);

@@ -21,12 +21,12 @@ public static class KvGrpcExtensions
     /// </summary>
     public static int MaxMessageBytes(int maxValueBytes) => (int)Math.Min(int.MaxValue, (maxValueBytes * 8L) + (4L * 1024 * 1024));
 
-    public static IServiceCollection AddKvGrpc(this IServiceCollection services, ServerOptions options)
+    public static IServiceCollection AddKvGrpc(this IServiceCollection services, LimitsOptions limits)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(limits);
         services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = MaxMessageBytes(options.MaxValueBytes);
+            o.MaxReceiveMessageSize = MaxMessageBytes(limits.MaxValueBytes);
             o.MaxSendMessageSize = null;
 
             // gzip answers only callers that sent gzip themselves (KvGrpcInterceptor); gzip requests are always read.

@@ -26,7 +26,7 @@ internal sealed partial class KvStoreGrpcService : KvStore.KvStoreBase
     private readonly int _maxValueBytes;
     private readonly IAuthorizationService _authorization;
 
-    public KvStoreGrpcService(NamespaceCalls grains, IOptions<ServerOptions> options, IAuthorizationService authorization)
+    public KvStoreGrpcService(NamespaceCalls grains, IOptions<LimitsOptions> options, IAuthorizationService authorization)
     {
         _grains = grains;
         _authorization = authorization;

@@ -34,9 +34,9 @@ internal sealed class HealthProbe
 {
     private readonly SiloState _silo;
     private readonly INamespaceStore _store;
-    private readonly ServerOptions _options;
+    private readonly ClusteringOptions _options;
 
-    public HealthProbe(SiloState silo, INamespaceStore store, IOptions<ServerOptions> options)
+    public HealthProbe(SiloState silo, INamespaceStore store, IOptions<ClusteringOptions> options)
     {
         _silo = silo;
         _store = store;

@@ -29,9 +29,9 @@ public sealed record ListenerMetadata(Listener Listener);
 /// </summary>
 internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 {
-    private readonly ServerOptions _options;
+    private readonly ListenerOptions _options;
 
-    public ListenerMatcherPolicy(IOptions<ServerOptions> options) => _options = options.Value;
+    public ListenerMatcherPolicy(IOptions<ListenerOptions> options) => _options = options.Value;
 
     public override int Order => 0;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Errors;
@@ -23,31 +20,15 @@ public sealed class InvalidConfigurationException(string message) : Exception(me
 /// <summary>Wires the server: configuration, Kestrel listeners, the silo and its storage, auth, errors.</summary>
 public static class ServerHostingExtensions
 {
-    /// <summary>Reads and checks the settings now, so a bad value stops start-up with one clear line.</summary>
-    public static ServerOptions ReadServerOptions(IConfiguration configuration)
-    {
-        ServerOptions options;
-        try
-        {
-            options = configuration.Get<ServerOptions>() ?? new ServerOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidConfigurationException(ex.Message);
-        }
-
-        var result = new ServerOptionsValidator().Validate(null, options);
-        return result.Failed ? throw new InvalidConfigurationException(string.Join(" ", result.Failures)) : options;
-    }
-
+    /// <summary>Registers the server. The settings are read and checked first (<see cref="StartupSettings"/>), so a bad
+    /// value stops start-up before anything else is built; consumers take <c>IOptions&lt;T&gt;</c> of their concern.</summary>
     public static WebApplicationBuilder AddOrleansKvServer(this WebApplicationBuilder builder)
     {
-        var options = ReadServerOptions(builder.Configuration);
+        var settings = StartupSettings.Read(builder.Configuration);
         var services = builder.Services;
-        services.AddOptions<ServerOptions>().Bind(builder.Configuration).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
+        services.AddServerSettings();
 
-        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        builder.Logging.SetMinimumLevel(settings.Logging.MinimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
@@ -64,16 +45,16 @@ public static class ServerHostingExtensions
         // hides; but while any of its levels is on, hosting creates an Activity and a logging scope for every request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
-        ConfigureKestrel(builder, options);
+        ConfigureKestrel(builder, settings.Listeners, settings.Limits);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        builder.AddOrleansKvSilo(options);
+        builder.AddOrleansKvSilo(settings);
         services.AddSingleton<SiloState>();
         services.AddSingleton<NamespaceCalls>();
         services.AddSingleton<TokenRegistry>();
         services.AddHostedService<TokenRevocations>();
-        services.AddKvAuth(options);
-        services.AddKvGrpc(options);
+        services.AddKvAuth(settings.Auth);
+        services.AddKvGrpc(settings.Limits);
         services.AddExceptionHandler<KvExceptionHandler>();
         services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
         services.AddHostedService<StartupBanner>();
@@ -115,25 +96,25 @@ public static class ServerHostingExtensions
         return app;
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions options)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, ListenerOptions listeners, LimitsOptions limits)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = IPAddress.Parse(options.BindAddress);
+            var address = listeners.Address;
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = Math.Min(int.MaxValue, ((long)options.MaxValueBytes * 8) + (4L * 1024 * 1024));
+            kestrel.Limits.MaxRequestBodySize = Math.Min(int.MaxValue, ((long)limits.MaxValueBytes * 8) + (4L * 1024 * 1024));
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-            if (options.EnableHttp)
+            if (listeners.EnableHttp)
             {
-                kestrel.Listen(address, options.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(address, listeners.HttpPort, l => l.Protocols = HttpProtocols.Http1);
             }
 
-            if (options.EnableGrpc)
+            if (listeners.EnableGrpc)
             {
-                kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(address, listeners.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             }
 
-            kestrel.ListenTcpProtocols(options, address);
+            kestrel.ListenTcpProtocols(listeners, address);
         });
     }
 }

@@ -18,14 +18,15 @@ namespace OrleansKv.Server.Hosting;
 /// </summary>
 internal static class SiloHosting
 {
-    public static WebApplicationBuilder AddOrleansKvSilo(this WebApplicationBuilder builder, ServerOptions options)
+    public static WebApplicationBuilder AddOrleansKvSilo(this WebApplicationBuilder builder, StartupSettings settings)
     {
+        var (clustering, storage, limits) = (settings.Clustering, settings.Storage, settings.Limits);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ClusterId;
+                o.ClusterId = clustering.ClusterId;
+                o.ServiceId = clustering.ClusterId;
             });
             if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             {
@@ -33,28 +34,28 @@ internal static class SiloHosting
                 silo.AddActivityPropagation();
             }
 
-            var reminderPeriod = TimeSpan.FromSeconds(options.TtlReminderPeriodSeconds);
+            var reminderPeriod = TimeSpan.FromSeconds(storage.TtlReminderPeriodSeconds);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
             silo.AddNamespaceGrains(o =>
             {
-                o.MaxValueBytes = options.MaxValueBytes;
-                o.MaxKeys = options.NamespaceMaxKeys;
-                o.MaxBytes = options.NamespaceMaxBytes;
+                o.MaxValueBytes = limits.MaxValueBytes;
+                o.MaxKeys = limits.NamespaceMaxKeys;
+                o.MaxBytes = limits.NamespaceMaxBytes;
                 o.TtlReminderPeriod = reminderPeriod;
-                if (options.IsClustered)
+                if (clustering.IsClustered)
                 {
-                    o.OwnershipLease = TimeSpan.FromMilliseconds(options.OwnershipLeaseMs);
-                    o.MaxActivationLifetime = TimeSpan.FromMinutes(options.DirectoryEntryExpiryMinutes) / 2;
+                    o.OwnershipLease = TimeSpan.FromMilliseconds(clustering.OwnershipLeaseMs);
+                    o.MaxActivationLifetime = TimeSpan.FromMinutes(clustering.DirectoryEntryExpiryMinutes) / 2;
                 }
             });
-            if (options.IsClustered)
+            if (clustering.IsClustered)
             {
-                silo.ConfigureEndpoints(ResolveAdvertisedAddress(options.AdvertisedHost), options.SiloPort ?? 11111, gatewayPort: 0, listenOnAnyHostAddress: options.BindAddress == "0.0.0.0");
-                silo.UseRedisCluster(options.RedisConnectionString, options);
+                silo.ConfigureEndpoints(ResolveAdvertisedAddress(clustering.AdvertisedHost), clustering.SiloPort ?? 11111, gatewayPort: 0, listenOnAnyHostAddress: settings.Listeners.BindAddress == "0.0.0.0");
+                silo.UseRedisCluster(clustering.RedisConnectionString, clustering, storage);
             }
             else
             {
-                silo.UseEmbedded(options);
+                silo.UseEmbedded(clustering, storage);
             }
         });
         return builder;
@@ -62,29 +63,30 @@ internal static class SiloHosting
 
     /// <summary>One silo, no server: development clustering on loopback, no gateway, the SQLite store, and SQLite
     /// reminders and grain storage (tokens, namespace limits) beside it, so both survive a restart.</summary>
-    private static void UseEmbedded(this ISiloBuilder silo, ServerOptions options)
+    private static void UseEmbedded(this ISiloBuilder silo, ClusteringOptions clustering, StorageOptions storage)
     {
-        silo.UseLocalhostClustering(options.SiloPort ?? FreeLoopbackPort(), gatewayPort: 0, serviceId: options.ClusterId, clusterId: options.ClusterId);
+        silo.UseLocalhostClustering(clustering.SiloPort ?? FreeLoopbackPort(), gatewayPort: 0, serviceId: clustering.ClusterId, clusterId: clustering.ClusterId);
+        var synchronous = storage.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
         silo.UseSqliteReminderService(o =>
         {
-            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-reminders.db");
-            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+            o.DatabasePath = Path.Combine(storage.DataDirectory, "orleans-reminders.db");
+            o.Synchronous = synchronous;
         });
         silo.AddSqliteGrainStorage(TokenGrain.StorageName, o =>
         {
-            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-grains.db");
-            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+            o.DatabasePath = Path.Combine(storage.DataDirectory, "orleans-grains.db");
+            o.Synchronous = synchronous;
         });
         silo.AddSqliteGrainStorage(NamespaceGrain.LimitsStorageName, o =>
         {
-            o.DatabasePath = Path.Combine(options.DataDirectory, "orleans-namespaces.db");
-            o.Synchronous = options.Durability == DurabilityMode.Full ? SqliteSynchronousMode.Full : SqliteSynchronousMode.Normal;
+            o.DatabasePath = Path.Combine(storage.DataDirectory, "orleans-namespaces.db");
+            o.Synchronous = synchronous;
         });
         silo.Services.AddSqliteNamespaceStore(o =>
         {
-            o.Compression = Compression(options);
-            o.DataDirectory = options.DataDirectory;
-            o.Durability = options.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
+            o.Compression = storage.Compression;
+            o.DataDirectory = storage.DataDirectory;
+            o.Durability = storage.Durability == DurabilityMode.Full ? SqliteDurability.Full : SqliteDurability.Relaxed;
         });
     }
 
@@ -94,15 +96,15 @@ internal static class SiloHosting
     /// namespace store has its own, so a burst of data traffic never queues a membership heartbeat behind it. The
     /// silo's endpoints are configured by the caller (the server from its settings, the test cluster by itself).
     /// </summary>
-    internal static void UseRedisCluster(this ISiloBuilder silo, string configuration, ServerOptions options)
+    internal static void UseRedisCluster(this ISiloBuilder silo, string configuration, ClusteringOptions clustering, StorageOptions storage)
     {
         var cluster = new SharedRedisConnection(configuration);
         silo.Services.AddSingleton(cluster);
         silo.Configure<ClusterMembershipOptions>(o =>
         {
-            o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
-            o.MaxProbeTimeout = TimeSpan.FromMilliseconds(options.MaxProbeTimeoutMs);
-            o.NumMissedProbesLimit = options.MissedProbesLimit;
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(clustering.ProbeTimeoutMs);
+            o.MaxProbeTimeout = TimeSpan.FromMilliseconds(clustering.MaxProbeTimeoutMs);
+            o.NumMissedProbesLimit = clustering.MissedProbesLimit;
         });
         silo.UseRedisClustering(o =>
         {
@@ -113,7 +115,7 @@ internal static class SiloHosting
         {
             o.ConfigurationOptions = cluster.Options;
             o.CreateMultiplexer = _ => cluster.GetAsync();
-            o.EntryExpiry = TimeSpan.FromMinutes(options.DirectoryEntryExpiryMinutes);
+            o.EntryExpiry = TimeSpan.FromMinutes(clustering.DirectoryEntryExpiryMinutes);
         });
         silo.UseRedisReminderService(o =>
         {
@@ -133,12 +135,10 @@ internal static class SiloHosting
         silo.Services.AddRedisNamespaceStore(o =>
         {
             o.ConfigurationString = configuration;
-            o.Compression = Compression(options);
-            o.WaitReplicas = options.RedisWaitReplicas;
+            o.Compression = storage.Compression;
+            o.WaitReplicas = clustering.RedisWaitReplicas;
         });
     }
-
-    private static CompressionOptions Compression(ServerOptions options) => new() { Level = options.CompressionLevel, MinBytes = options.CompressionMinBytes };
 
     private static IPAddress ResolveAdvertisedAddress(string host) =>
         IPAddress.TryParse(host, out var address)

@@ -6,13 +6,25 @@ namespace OrleansKv.Server.Hosting;
 /// <summary>Writes the one start-up line: mode, ports, cluster, storage and durability. Never a secret.</summary>
 internal sealed partial class StartupBanner : IHostedLifecycleService
 {
-    private readonly ServerOptions _options;
+    private readonly ListenerOptions _listeners;
+    private readonly ClusteringOptions _clustering;
+    private readonly StorageOptions _storage;
+    private readonly AuthOptions _auth;
     private readonly SiloState _silo;
     private readonly ILogger<StartupBanner> _logger;
 
-    public StartupBanner(IOptions<ServerOptions> options, SiloState silo, ILogger<StartupBanner> logger)
+    public StartupBanner(
+        IOptions<ListenerOptions> listeners,
+        IOptions<ClusteringOptions> clustering,
+        IOptions<StorageOptions> storage,
+        IOptions<AuthOptions> auth,
+        SiloState silo,
+        ILogger<StartupBanner> logger)
     {
-        _options = options.Value;
+        _listeners = listeners.Value;
+        _clustering = clustering.Value;
+        _storage = storage.Value;
+        _auth = auth.Value;
         _silo = silo;
         _logger = logger;
     }
@@ -24,17 +36,17 @@ internal sealed partial class StartupBanner : IHostedLifecycleService
             return Task.CompletedTask;
         }
 
-        var o = _options;
-        var http = o.EnableHttp ? $"{o.BindAddress}:{o.HttpPort}" : "off";
-        var grpc = o.EnableGrpc ? $"{o.BindAddress}:{o.GrpcPort}" : "off";
-        var contents = $"contents deduplicated per namespace, zstd level {o.CompressionLevel} from {o.CompressionMinBytes} B";
-        var storage = o.IsClustered
-            ? $"redis {RedisUrl.Describe(o.RedisConnectionString)} wait-replicas={o.RedisWaitReplicas}, {contents}"
-            : $"sqlite {Path.GetFullPath(o.DataDirectory)} durability={o.Durability.ToString().ToLowerInvariant()} ({(o.Durability == DurabilityMode.Full ? "fsync per group commit" : "survives a process crash, not a power loss")}), {contents}";
-        var auth = $"tokens={CountTokens(o.Tokens)} admin={(string.IsNullOrEmpty(o.AdminToken) ? "off" : "on")} jwt={(string.IsNullOrEmpty(o.JwtSigningKey) && string.IsNullOrEmpty(o.JwtPublicKeyFile) ? "off" : "on")}";
-        var mode = o.IsClustered ? "cluster" : "embedded";
+        var (l, c, s, a) = (_listeners, _clustering, _storage, _auth);
+        var http = l.EnableHttp ? $"{l.BindAddress}:{l.HttpPort}" : "off";
+        var grpc = l.EnableGrpc ? $"{l.BindAddress}:{l.GrpcPort}" : "off";
+        var contents = $"contents deduplicated per namespace, zstd level {s.CompressionLevel} from {s.CompressionMinBytes} B";
+        var storage = c.IsClustered
+            ? $"redis {RedisUrl.Describe(c.RedisConnectionString)} wait-replicas={c.RedisWaitReplicas}, {contents}"
+            : $"sqlite {Path.GetFullPath(s.DataDirectory)} durability={s.Durability.ToString().ToLowerInvariant()} ({(s.Durability == DurabilityMode.Full ? "fsync per group commit" : "survives a process crash, not a power loss")}), {contents}";
+        var auth = $"tokens={CountTokens(a.Tokens)} admin={(string.IsNullOrEmpty(a.AdminToken) ? "off" : "on")} jwt={(string.IsNullOrEmpty(a.JwtSigningKey) && string.IsNullOrEmpty(a.JwtPublicKeyFile) ? "off" : "on")}";
+        var mode = c.IsClustered ? "cluster" : "embedded";
         var silo = _silo.Silo.ToString();
-        LogStarted(_logger, mode, http, grpc, o.ClusterId, silo, _silo.ClusterSize, storage, auth);
+        LogStarted(_logger, mode, http, grpc, c.ClusterId, silo, _silo.ClusterSize, storage, auth);
         return Task.CompletedTask;
     }
 

@@ -36,7 +36,7 @@ internal static class LimitsApi
         return Answer(ns, info, limits);
     }
 
-    private static async Task<IResult> PutAsync(string ns, HttpContext context, NamespaceCalls grains, NamespaceLimitsCache limits, IOptions<ServerOptions> options)
+    private static async Task<IResult> PutAsync(string ns, HttpContext context, NamespaceCalls grains, NamespaceLimitsCache limits, IOptions<LimitsOptions> options)
     {
         var caller = KvPrincipal.From(context)!;
         if (Refusal(ns, caller, write: true) is { } refusal)

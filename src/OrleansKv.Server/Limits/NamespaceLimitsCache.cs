@@ -23,7 +23,7 @@ internal sealed partial class NamespaceLimitsCache : IDisposable
     private readonly int _defaultOps;
     private readonly int _defaultBurst;
 
-    public NamespaceLimitsCache(IGrainFactory grains, IOptions<ServerOptions> options, TimeProvider time, ILogger<NamespaceLimitsCache> logger)
+    public NamespaceLimitsCache(IGrainFactory grains, IOptions<LimitsOptions> options, TimeProvider time, ILogger<NamespaceLimitsCache> logger)
     {
         _grains = grains;
         _time = time;

@@ -17,7 +17,7 @@ internal sealed class NamespaceRateLimiter : IDisposable
     private readonly PartitionedRateLimiter<RateSubject> _limiter;
     private readonly LimitMetrics _metrics;
 
-    public NamespaceRateLimiter(NamespaceLimitsCache limits, IOptions<ServerOptions> options, LimitMetrics metrics)
+    public NamespaceRateLimiter(NamespaceLimitsCache limits, IOptions<LimitsOptions> options, LimitMetrics metrics)
     {
         _metrics = metrics;
         var perToken = RateLimit.Of(options.Value.TokenOpsPerSecond, options.Value.TokenBurst);

@@ -21,7 +21,7 @@ internal static class ProtocolHosting
         return services;
     }
 
-    public static void ListenTcpProtocols(this KestrelServerOptions kestrel, ServerOptions options, IPAddress address)
+    public static void ListenTcpProtocols(this KestrelServerOptions kestrel, ListenerOptions options, IPAddress address)
     {
         if (options.TcpPort is { } tcp)
         {

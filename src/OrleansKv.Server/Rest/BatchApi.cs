@@ -21,7 +21,7 @@ internal static class BatchApi
         return app;
     }
 
-    private static async Task<IResult> BatchAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options, IAuthorizationService authorization)
+    private static async Task<IResult> BatchAsync(HttpContext context, NamespaceCalls grains, IOptions<LimitsOptions> options, IAuthorizationService authorization)
     {
         var maxValue = options.Value.MaxValueBytes;
         var (body, tooLarge) = await KvHttp.ReadBodyAsync(context.Request, (int)Math.Min(int.MaxValue - 1, (maxValue * 8L) + (4L * 1024 * 1024)), "batch", context.RequestAborted);

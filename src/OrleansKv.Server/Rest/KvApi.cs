@@ -92,7 +92,7 @@ internal static class KvApi
             || ifNoneMatch.Split(',').Any(tag => KvHttp.TryParseETag(tag, out var version) && version == entry.Version);
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, NamespaceCalls grains, IOptions<LimitsOptions> options)
     {
         if (!KeyPath.TryGetKey(context, Prefix, out var key, out var error))
         {

@@ -24,7 +24,7 @@ internal static class RootKvApi
     public static IEndpointRouteBuilder MapRootKvApi(this IEndpointRouteBuilder app)
     {
         var grains = app.ServiceProvider.GetRequiredService<NamespaceCalls>();
-        var options = app.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>();
+        var options = app.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>();
         app.MapGet("/{**key}", context => Run(context, GetAsync(context, grains)))
             .RequireAuthorization(KvPolicies.Read).WithMetadata(new RouteLabel("root_get")).WithName("RootGet");
         app.MapPost("/{**key}", context => Run(context, SetAsync(context, grains, options)))
@@ -69,7 +69,7 @@ internal static class RootKvApi
         }
     }
 
-    private static async Task<IResult> SetAsync(HttpContext context, NamespaceCalls grains, IOptions<ServerOptions> options)
+    private static async Task<IResult> SetAsync(HttpContext context, NamespaceCalls grains, IOptions<LimitsOptions> options)
     {
         if (!TryKey(context, out var key, out var error))
         {

@@ -93,9 +93,9 @@ internal sealed class OrleansRedisCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             var redis = siloBuilder.Configuration[RedisKey]!;
-            var options = new ServerOptions { RedisUrl = redis };
-            siloBuilder.AddNamespaceGrains(o => o.OwnershipLease = TimeSpan.FromMilliseconds(options.OwnershipLeaseMs));
-            siloBuilder.UseRedisCluster(redis + ",abortConnect=false", options);
+            var clustering = new ClusteringOptions { RedisUrl = redis };
+            siloBuilder.AddNamespaceGrains(o => o.OwnershipLease = TimeSpan.FromMilliseconds(clustering.OwnershipLeaseMs));
+            siloBuilder.UseRedisCluster(redis + ",abortConnect=false", clustering, new StorageOptions());
         }
     }
 

@@ -86,7 +86,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         Assert.Equal(CommitStatus.Committed, (await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None)).Status);
 
         // Once its lease has run out the old activation checks before answering, finds itself superseded and retires.
-        await Task.Delay(TimeSpan.FromMilliseconds(new Server.Configuration.ServerOptions().OwnershipLeaseMs + 200));
+        await Task.Delay(TimeSpan.FromMilliseconds(new Server.Configuration.ClusteringOptions().OwnershipLeaseMs + 200));
         await Assert.ThrowsAsync<NamespaceMovedException>(async () => await ns.GetAsync("k"));
 
         // Its writes were fenced anyway; the next activation serves the newer state.

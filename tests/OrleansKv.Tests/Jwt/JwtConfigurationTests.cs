@@ -11,20 +11,20 @@ public sealed class JwtConfigurationTests : IDisposable
     private readonly JwtTestKeys _keys = new();
 
     [Fact]
-    public void NoKeyMeansNoJwtValidation() => Assert.Null(JwtSettings.FromOptions(new ServerOptions()));
+    public void NoKeyMeansNoJwtValidation() => Assert.Null(JwtSettings.FromOptions(new AuthOptions()));
 
     [Fact]
     public void RsaAndEcPublicKeysPickTheirAlgorithm()
     {
-        Assert.Equal("RS256", JwtSettings.FromOptions(new ServerOptions { JwtPublicKeyFile = _keys.RsaPemFile })!.PublicAlgorithm);
-        Assert.Equal("ES256", JwtSettings.FromOptions(new ServerOptions { JwtPublicKeyFile = _keys.EcPemFile })!.PublicAlgorithm);
-        Assert.Equal(["HS256", "RS256"], JwtSettings.FromOptions(new ServerOptions { JwtSigningKey = _keys.SigningSecret, JwtPublicKeyFile = _keys.RsaPemFile })!.Algorithms);
+        Assert.Equal("RS256", JwtSettings.FromOptions(new AuthOptions { JwtPublicKeyFile = _keys.RsaPemFile })!.PublicAlgorithm);
+        Assert.Equal("ES256", JwtSettings.FromOptions(new AuthOptions { JwtPublicKeyFile = _keys.EcPemFile })!.PublicAlgorithm);
+        Assert.Equal(["HS256", "RS256"], JwtSettings.FromOptions(new AuthOptions { JwtSigningKey = _keys.SigningSecret, JwtPublicKeyFile = _keys.RsaPemFile })!.Algorithms);
     }
 
     [Fact]
     public void AKeyIsBoundToItsOneAlgorithm()
     {
-        var settings = JwtSettings.FromOptions(new ServerOptions { JwtSigningKey = _keys.SigningSecret, JwtPublicKeyFile = _keys.RsaPemFile })!;
+        var settings = JwtSettings.FromOptions(new AuthOptions { JwtSigningKey = _keys.SigningSecret, JwtPublicKeyFile = _keys.RsaPemFile })!;
 
         Assert.Same(settings.SigningKey, Assert.Single(settings.KeysFor("HS256")));
         Assert.Same(settings.PublicKey, Assert.Single(settings.KeysFor("RS256")));
@@ -39,7 +39,7 @@ public sealed class JwtConfigurationTests : IDisposable
     {
         var file = _keys.Write("private.pem", _keys.Rsa.ExportPkcs8PrivateKeyPem());
 
-        var key = (Microsoft.IdentityModel.Tokens.RsaSecurityKey)JwtSettings.FromOptions(new ServerOptions { JwtPublicKeyFile = file })!.PublicKey!;
+        var key = (Microsoft.IdentityModel.Tokens.RsaSecurityKey)JwtSettings.FromOptions(new AuthOptions { JwtPublicKeyFile = file })!.PublicKey!;
 
         Assert.Null(key.Parameters.D);
     }
@@ -64,7 +64,7 @@ public sealed class JwtConfigurationTests : IDisposable
             _ => Path.Combine(Path.GetTempPath(), "orleans-kv-no-such-dir", "missing.pem"),
         };
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => JwtSettings.FromOptions(new ServerOptions { JwtPublicKeyFile = file }));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => JwtSettings.FromOptions(new AuthOptions { JwtPublicKeyFile = file }));
 
         Assert.StartsWith("JWT_PUBLIC_KEY_FILE", ex.Message, StringComparison.Ordinal);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class JwtConfigurationTests : IDisposable
     [Fact]
     public void AShortSigningKeyFailsStartUp()
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => JwtSettings.FromOptions(new ServerOptions { JwtSigningKey = "too-short" }));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => JwtSettings.FromOptions(new AuthOptions { JwtSigningKey = "too-short" }));
 
         Assert.Contains("JWT_SIGNING_KEY", ex.Message, StringComparison.Ordinal);
     }

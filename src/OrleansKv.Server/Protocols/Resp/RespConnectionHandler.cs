@@ -17,7 +17,7 @@ internal sealed partial class RespConnectionHandler(
     RespServerInfo server,
     ConnectionIds ids,
     TimeProvider time,
-    IOptions<ServerOptions> options,
+    IOptions<LimitsOptions> options,
     IOptions<KestrelServerOptions> kestrel,
     ILogger<RespConnectionHandler> logger) : ConnectionHandler
 {

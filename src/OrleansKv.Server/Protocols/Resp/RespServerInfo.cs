@@ -18,13 +18,13 @@ internal sealed class RespServerInfo
 
     /// <remarks>Kestrel's options are read at the first use, not here: this is built while Kestrel configures its
     /// listeners, before its options exist.</remarks>
-    public RespServerInfo(TimeProvider time, IOptions<ServerOptions> options, IOptions<KestrelServerOptions> kestrel)
+    public RespServerInfo(TimeProvider time, IOptions<ListenerOptions> listeners, IOptions<LimitsOptions> limits, IOptions<KestrelServerOptions> kestrel)
     {
         _time = time;
         _started = time.GetTimestamp();
-        Port = options.Value.RespPort ?? 0;
+        Port = listeners.Value.RespPort ?? 0;
         RunId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
-        var maxValueBytes = options.Value.MaxValueBytes;
+        var maxValueBytes = limits.Value.MaxValueBytes;
         _config = new(() => Settings(kestrel.Value.Limits, maxValueBytes, Port));
     }
 

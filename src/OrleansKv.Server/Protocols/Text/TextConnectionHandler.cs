@@ -19,7 +19,7 @@ internal sealed partial class TextConnectionHandler(
     NamespaceCalls calls,
     CredentialAuthenticator authenticator,
     TimeProvider time,
-    IOptions<ServerOptions> options,
+    IOptions<LimitsOptions> options,
     IOptions<KestrelServerOptions> kestrel,
     ILogger<TextConnectionHandler> logger) : ConnectionHandler
 {
