@@ -63,13 +63,13 @@ public sealed class TcpRateLimitTests : IAsyncLifetime
         }
 
         Assert.Equal(["$-1", "$-1", "$-1"], answers.Take(3));
-        Assert.All(answers.Skip(4), a => Assert.StartsWith("-ERR rate_limited ", a, StringComparison.Ordinal));
+        Assert.All(answers.Skip(4), a => Assert.StartsWith("-ERR The namespace's request rate limit is exceeded; retry after", a, StringComparison.Ordinal));
 
         await c.SendAsync("MULTI\r\nSET k v\r\nEXEC\r\nGET k\r\n");
         Assert.Equal("+OK", await c.ReadLineAsync());
         Assert.Equal("+QUEUED", await c.ReadLineAsync());
-        Assert.StartsWith("-ERR rate_limited ", await c.ReadLineAsync(), StringComparison.Ordinal);
-        Assert.StartsWith("-ERR rate_limited ", await c.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("-ERR The namespace's request rate limit is exceeded; retry after", await c.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("-ERR The namespace's request rate limit is exceeded; retry after", await c.ReadLineAsync(), StringComparison.Ordinal);
 
         // Nothing of the refused transaction ran: once the bucket refills, the key is still absent.
         await Task.Delay(TimeSpan.FromSeconds(1.5));

@@ -165,7 +165,7 @@ internal sealed partial class RespSession(
             return true;
         }
 
-        refused = "ERR rate_limited " + refusal;
+        refused = RespErrors.Reply(new KvError(KvErrorCode.RateLimited, refusal));
         return false;
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OrleansKv.Grains;
 using OrleansKv.Server.Auth;
 using OrleansKv.Server.Configuration;
 using OrleansKv.Server.Errors;
@@ -150,7 +151,7 @@ internal sealed partial class TextConnectionHandler(
 
         if (!calls.TryAdmit(principal, "text", out var refusal))
         {
-            WriteError(output, refusal);
+            WriteError(output, TextErrors.Message(new KvError(KvErrorCode.RateLimited, refusal)));
             return false;
         }
 
@@ -159,7 +160,7 @@ internal sealed partial class TextConnectionHandler(
             switch (command.Verb)
             {
                 case TextVerb.Set:
-                    await calls.SetAsync(ns, new Grains.SetCommand(command.Argument, command.Value!), closed);
+                    await calls.SetAsync(ns, new SetCommand(command.Argument, command.Value!), closed);
                     Write(output, "OK"u8);
                     break;
                 case TextVerb.Get:
