@@ -62,7 +62,9 @@ TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll
 
 HTTP=$(free_port); GRPC=$(free_port)
 mkdir -p "$WORK/data"
-pinned "$SERVER_CPUS" env HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
+# Started as a simple command, so $! is the server itself (taskset and env exec into dotnet), which dotnet-trace attaches to.
+pin_server=(); [ -n "$SERVER_CPUS" ] && pin_server=(taskset -c "$SERVER_CPUS")
+"${pin_server[@]}" env HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
   TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT

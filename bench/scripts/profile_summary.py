@@ -16,6 +16,11 @@ IDLE = re.compile(r"WaitForSocketEvents|LowLevelLifoSemaphore|WaitHandle\.Wait|M
                   r"Thread\.Join|PortableThreadPool\+GateThread|WorkerThread\.WorkerDoWork|TimerQueue\.TimerThread|"
                   r"EventPipe|Interop\+Kernel32|ThreadPoolWorkQueue\.Dispatch$|Sys\.Poll|Sys\.Read\b|ReadFileCore")
 
+# Native frames the sampler could not name: their time belongs to the managed frame that called into them.
+NATIVE = re.compile(r"^UNMANAGED_CODE_TIME|^\?!\?$|^CPU_TIME")
+# The thread's own root frames: a native leaf right under them is a thread parked in the runtime.
+THREAD_ROOT = re.compile(r"^Thread \(|^Threads$|^\(Non-Activities\)$|^Process\d+ |SocketAsyncEngine\.EventLoop")
+
 # First match wins; the order puts specific libraries before the frameworks that call them.
 LAYERS = [
     ("SQLite (native and Microsoft.Data.Sqlite)", r"SQLitePCL|Microsoft\.Data\.Sqlite|OrleansKv\.Grains\.Storage\.Sqlite|OrleansKv\.Providers\.Sqlite"),
@@ -62,7 +67,7 @@ def load(path):
 
 def layer_of(names):
     for name in reversed(names):
-        if GENERIC.search(name):
+        if GENERIC.search(name) or NATIVE.search(name) or THREAD_ROOT.search(name):
             continue
         for layer, rx in LAYER_RE:
             if rx.search(name):
@@ -93,15 +98,16 @@ def main():
     for stack, weight in stacks:
         names = [frames[i] for i in stack]
         leaf = names[-1] if names else ""
-        parent = next((n for n in reversed(names) if not n.startswith("UNMANAGED_CODE_TIME")), "")
-        if (leaf.startswith("UNMANAGED_CODE_TIME") and IDLE.search(parent)) or (names and IDLE.search(leaf)):
+        native_leaf = not leaf or NATIVE.search(leaf)
+        parent = next((n for n in reversed(names) if not NATIVE.search(n)), "")
+        if (native_leaf and (IDLE.search(parent) or THREAD_ROOT.search(parent))) or (names and IDLE.search(leaf)):
             idle += weight
             continue
         cpu += weight
         layers[layer_of(names)] += weight
         for name in set(names):
             inclusive[name] += weight
-        exclusive[parent if leaf.startswith("UNMANAGED_CODE_TIME") else leaf] += weight
+        exclusive[parent if native_leaf else leaf] += weight
 
     rate = ""
     if args.load:
@@ -118,8 +124,8 @@ def main():
     for layer, weight in layers.most_common(18):
         print(f"| {layer} | {pct(weight)} |")
     print("\n## Inclusive: frames on the stack of the most CPU samples\n\n| frame | share |\n|---|---|")
-    for name, weight in inclusive.most_common(45):
-        if GENERIC.search(name) and not name.startswith("System.Threading.Tasks"):
+    for name, weight in inclusive.most_common(60):
+        if GENERIC.search(name) or NATIVE.search(name) or THREAD_ROOT.search(name):
             continue
         print(f"| `{short(name)}` | {pct(weight)} |")
     print("\n## Exclusive: frames where the CPU samples end (native code counted at its managed caller)\n\n| frame | share |\n|---|---|")
