@@ -10,6 +10,14 @@ public static class KvErrorCodeNames
     /// <summary>The code's wire name.</summary>
     public static string Name(this KvErrorCode code) => Names[(int)code];
 
+    /// <summary>Whether the code says the request itself is malformed (REST 400, gRPC INVALID_ARGUMENT).</summary>
+    public static bool IsBadRequest(this KvErrorCode code) => code is
+        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
+        or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
+        or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
+        or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
+        or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest;
+
     private static string SnakeCase(string pascal)
     {
         var text = new StringBuilder(pascal.Length + 4);

@@ -18,14 +18,9 @@ internal sealed class CredentialAuthenticator(
 {
     public async ValueTask<CredentialResult> AuthenticateAsync(string credential, CancellationToken cancellationToken)
     {
-        if (!OpaqueTokenValidator.LooksLikeJwt(credential))
+        if (jwt is null || !OpaqueTokenValidator.LooksLikeJwt(credential))
         {
             return await opaque.ValidateAsync(credential, cancellationToken);
-        }
-
-        if (jwt is null)
-        {
-            return CredentialResult.Fail("JWTs are not accepted: the server has no JWT key configured.");
         }
 
         var options = jwtOptions.Get(KvAuthSchemes.Jwt);

@@ -14,8 +14,7 @@ internal sealed class OpaqueTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    OpaqueTokenValidator validator,
-    JwtSettings? jwt = null) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    OpaqueTokenValidator validator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -27,11 +26,6 @@ internal sealed class OpaqueTokenAuthenticationHandler(
         if (!BearerCredential.TryGet(Request, out var credential, out var problem))
         {
             return AuthenticateResult.Fail(problem!);
-        }
-
-        if (jwt is null && OpaqueTokenValidator.LooksLikeJwt(credential.Span))
-        {
-            return AuthenticateResult.Fail("JWTs are not accepted: the server has no JWT key configured.");
         }
 
         var result = await validator.ValidateAsync(credential.Span, Context.RequestAborted);

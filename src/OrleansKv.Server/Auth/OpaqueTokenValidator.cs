@@ -47,6 +47,12 @@ internal sealed class OpaqueTokenValidator
             return ValueTask.FromResult(CredentialResult.Fail("The bearer credential is empty or too long."));
         }
 
+        // A JWT reaches this validator only when no JWT key is configured (otherwise the JwtBearer scheme takes it).
+        if (LooksLikeJwt(token))
+        {
+            return ValueTask.FromResult(CredentialResult.Fail("JWTs are not accepted: the server has no JWT key configured."));
+        }
+
         Span<char> hash = stackalloc char[TokenHashing.HexLength];
         TokenHashing.Hash(token, hash);
         if (_configured.TryGetValue(hash, out var principal))

@@ -16,12 +16,7 @@ internal static class GrpcErrors
 
     public static StatusCode StatusOf(KvErrorCode code) => code switch
     {
-        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
-            or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
-            or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
-            or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
-            or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest
-            => StatusCode.InvalidArgument,
+        _ when code.IsBadRequest() => StatusCode.InvalidArgument,
         KvErrorCode.Unauthenticated => StatusCode.Unauthenticated,
         KvErrorCode.Forbidden => StatusCode.PermissionDenied,
         KvErrorCode.NotFound => StatusCode.NotFound,

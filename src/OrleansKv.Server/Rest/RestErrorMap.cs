@@ -7,12 +7,7 @@ public static class RestErrorMap
 {
     public static int Status(KvErrorCode code) => code switch
     {
-        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
-            or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
-            or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
-            or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
-            or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest
-            => StatusCodes.Status400BadRequest,
+        _ when code.IsBadRequest() => StatusCodes.Status400BadRequest,
         KvErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
         KvErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         KvErrorCode.NotFound or KvErrorCode.UnknownRoute => StatusCodes.Status404NotFound,

@@ -12,16 +12,7 @@ internal static class RespErrors
     {
         KvErrorCode.Unauthenticated => "NOAUTH",
         KvErrorCode.Forbidden => "NOPERM",
-        KvErrorCode.InvalidArgument or KvErrorCode.InvalidKey or KvErrorCode.InvalidTtl or KvErrorCode.InvalidCondition
-            or KvErrorCode.InvalidContentType or KvErrorCode.InvalidValue or KvErrorCode.InvalidOp or KvErrorCode.InvalidPrefix
-            or KvErrorCode.InvalidLimit or KvErrorCode.InvalidOffset or KvErrorCode.OffsetTooLarge or KvErrorCode.InvalidCursor
-            or KvErrorCode.InvalidNamespace or KvErrorCode.InvalidScopes or KvErrorCode.InvalidLimits or KvErrorCode.MalformedJson
-            or KvErrorCode.MissingValue or KvErrorCode.EmptyBatch or KvErrorCode.BatchTooLarge or KvErrorCode.BadRequest
-            or KvErrorCode.NotFound or KvErrorCode.UnknownRoute or KvErrorCode.MethodNotAllowed or KvErrorCode.UnsupportedMediaType
-            or KvErrorCode.BinaryValue or KvErrorCode.PreconditionFailed or KvErrorCode.ValueTooLarge or KvErrorCode.QuotaExceeded
-            or KvErrorCode.RateLimited or KvErrorCode.Unavailable or KvErrorCode.JwtDisabled or KvErrorCode.Internal
-            => "ERR",
-        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "The error code has no RESP prefix."),
+        _ => "ERR",
     };
 
     /// <summary>The error reply's text (without the leading <c>-</c>).</summary>
