@@ -5,8 +5,8 @@ using OrleansKv.Server.Configuration;
 namespace OrleansKv.Server.Auth;
 
 /// <summary>
-/// Registers ASP.NET Core authentication and authorization: the <see cref="KvAuthSchemes.Bearer"/> policy scheme over
-/// the opaque-token handler and, when a JWT key is configured, JwtBearer; the scope policies of <see cref="KvPolicies"/>;
+/// Registers ASP.NET Core authentication and authorization: the opaque-token handler and, when a JWT key is configured,
+/// JwtBearer with the <see cref="KvAuthSchemes.Bearer"/> policy scheme choosing between them; the scope policies of <see cref="KvPolicies"/>;
 /// and the answer to a refusal (<see cref="KvAuthorizationResultHandler"/>). REST routes and gRPC methods carry their
 /// policy as endpoint metadata and the standard middleware enforces it; the TCP protocols ask the same policies
 /// through <see cref="CredentialAuthenticator"/>.
@@ -19,27 +19,32 @@ internal static class AuthServiceCollectionExtensions
         var jwt = JwtSettings.FromOptions(options);
         services.AddSingleton<OpaqueTokenValidator>();
         services.AddSingleton<CredentialAuthenticator>();
-        var authentication = services
-            .AddAuthentication(KvAuthSchemes.Bearer)
-            .AddPolicyScheme(KvAuthSchemes.Bearer, "Bearer token or JWT", o => o.ForwardDefaultSelector = context =>
-                jwt is not null && BearerCredential.TryGet(context.Request, out var credential, out _) && OpaqueTokenValidator.LooksLikeJwt(credential.Span)
-                    ? KvAuthSchemes.Jwt
-                    : KvAuthSchemes.OpaqueToken)
+        // Without JWT keys every credential is an opaque token and that scheme is the default itself; the policy scheme
+        // (one more handler per request) exists only when there are two schemes to choose between.
+        var authentication = services.AddAuthentication(jwt is null ? KvAuthSchemes.OpaqueToken : KvAuthSchemes.Bearer)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, OpaqueTokenAuthenticationHandler>(KvAuthSchemes.OpaqueToken, null);
         if (jwt is not null)
         {
             services.TryAddSingleton(jwt);
-            authentication.AddJwtBearer(KvAuthSchemes.Jwt, o => JwtBearerSetup.Configure(o, jwt));
+            authentication
+                .AddPolicyScheme(KvAuthSchemes.Bearer, "Bearer token or JWT", o => o.ForwardDefaultSelector = context =>
+                    BearerCredential.TryGet(context.Request, out var credential, out _) && OpaqueTokenValidator.LooksLikeJwt(credential.Span)
+                        ? KvAuthSchemes.Jwt
+                        : KvAuthSchemes.OpaqueToken)
+                .AddJwtBearer(KvAuthSchemes.Jwt, o => JwtBearerSetup.Configure(o, jwt));
             if (jwt.SigningKey is not null)
             {
                 services.TryAddSingleton<JwtTokenIssuer>();
             }
         }
 
+        // A scope requirement is met only by a user an authentication handler signed in (it reads the KvIdentity), so it
+        // implies an authenticated user; the policy evaluator still answers a missing or failed credential with a
+        // challenge (401) and a missing scope with forbid (403).
         services.AddAuthorizationBuilder()
-            .AddPolicy(KvPolicies.Read, p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(KvScopes.Read, needsNamespace: true)))
-            .AddPolicy(KvPolicies.Write, p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(KvScopes.Write, needsNamespace: true)))
-            .AddPolicy(KvPolicies.Admin, p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(KvScopes.Admin, needsNamespace: false)))
+            .AddPolicy(KvPolicies.Read, p => p.AddRequirements(new ScopeRequirement(KvScopes.Read, needsNamespace: true)))
+            .AddPolicy(KvPolicies.Write, p => p.AddRequirements(new ScopeRequirement(KvScopes.Write, needsNamespace: true)))
+            .AddPolicy(KvPolicies.Admin, p => p.AddRequirements(new ScopeRequirement(KvScopes.Admin, needsNamespace: false)))
             .AddPolicy(KvPolicies.Authenticated, p => p.RequireAuthenticatedUser());
         services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, KvAuthorizationResultHandler>();

@@ -6,8 +6,8 @@ namespace OrleansKv.Server.Auth;
 
 /// <summary>
 /// Authentication and authorization for the TCP protocols, which have no HTTP request to run ASP.NET Core's
-/// middleware on: a credential given in-band (AUTH) is checked the way the <see cref="KvAuthSchemes.Bearer"/>
-/// scheme checks a header (a JWT by the JwtBearer scheme's own token handler and validation parameters, anything
+/// middleware on: a credential given in-band (AUTH) is checked the way the default scheme checks a
+/// header (a JWT by the JwtBearer scheme's own token handler and validation parameters, anything
 /// else by <see cref="OpaqueTokenValidator"/>), and what it may do is decided by the same policies.
 /// </summary>
 internal sealed class CredentialAuthenticator(

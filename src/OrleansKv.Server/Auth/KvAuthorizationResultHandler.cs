@@ -15,14 +15,11 @@ namespace OrleansKv.Server.Auth;
 /// </summary>
 internal sealed class KvAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (authorizeResult.Succeeded)
-        {
-            await next(context);
-            return;
-        }
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        authorizeResult.Succeeded ? next(context) : AnswerRefusalAsync(context, authorizeResult);
 
+    private static async Task AnswerRefusalAsync(HttpContext context, PolicyAuthorizationResult authorizeResult)
+    {
         if (authorizeResult.Forbidden)
         {
             var reason = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message

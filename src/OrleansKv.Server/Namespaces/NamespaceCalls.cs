@@ -25,7 +25,18 @@ internal sealed partial class NamespaceCalls(IGrainFactory grains, TimeProvider 
     /// <summary>How long a call keeps retrying: longer than failure detection plus one ownership lease.</summary>
     public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(15);
 
-    public INamespaceGrain Grain(string ns) => grains.GetGrain<INamespaceGrain>(ns);
+    // GetGrain<T>(key) resolves T's grain interface type and grain type by convention on every call (it parses type
+    // names); they are resolved once here and each call only builds the id.
+    private readonly (GrainType Grain, GrainInterfaceType Interface) _namespaceGrainType = ResolveTypes(grains);
+
+    public INamespaceGrain Grain(string ns) =>
+        (INamespaceGrain)grains.GetGrain(GrainId.Create(_namespaceGrainType.Grain, ns), _namespaceGrainType.Interface);
+
+    private static (GrainType, GrainInterfaceType) ResolveTypes(IGrainFactory grains)
+    {
+        var probe = (GrainReference)grains.GetGrain<INamespaceGrain>("type-probe");
+        return (probe.GrainId.Type, probe.InterfaceType);
+    }
 
     /// <summary>
     /// The caller's namespace, once the request is admitted by its rate limits (<see cref="RateLimitedException"/> when
