@@ -34,16 +34,9 @@ BENCH_OUT="$WORK/after-result" bash bench/run.sh --only "$ONLY" "$@"
 mkdir -p bench/results
 OUT="bench/results/$STAMP-before-after.md"
 /usr/bin/python3 - "$WORK/before-result.jsonl" "$WORK/after-result.jsonl" "$BEFORE" "$(git rev-parse --short HEAD)" "$*" >"$OUT" <<'PY'
-import json, sys
-
-def load(path):
-    rows = {}
-    for line in open(path, encoding="utf-8"):
-        if line.strip():
-            row = json.loads(line)
-            if "result" in row:
-                rows[row["id"]] = row["result"]
-    return rows
+import sys
+sys.path.insert(0, "bench/scripts")
+from report import fmt_ratio, load, median, ratios, summary
 
 before, after, b_name, a_name, args = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 pairs = [
@@ -52,33 +45,33 @@ pairs = [
     ("REST durable SET (wide)", "rest_set_okv_wide", "rest_set_kestrel", "bare Kestrel"),
     ("REST 90/10 mix", "rest_mix_okv", "rest_mix_kestrel", "bare Kestrel"),
     ("cluster-mode GET", "cluster_get_okv", "cluster_get_stateless", "stateless + Redis"),
+    ("cluster-mode GET", "cluster_get_okv", "cluster_get_embedded", "embedded GET"),
     ("cluster-mode SET", "cluster_set_okv", "cluster_set_stateless", "stateless + Redis"),
 ]
 print(f"# OrleansKv before and after: {b_name} → {a_name}")
 print()
 command = f"bench/compare.sh {b_name} {args}".strip()
 print(f"Command: `{command}`. Each side ran bench/run.sh's scenarios with its own baselines, "
-      "back to back on the same machine; compare the ratios.")
+      "back to back on the same machine, in alternating rounds; compare the ratios (median of the per-round ratios, "
+      "with their spread).")
 print()
 print("| scenario | baseline | before: req/s (ratio) | after: req/s (ratio) | ratio change | server CPU per request, before → after | allocated per request, before → after |")
 print("|---|---|---:|---:|---:|---:|---:|")
-def cpu_us(r):
-    if r and r.get("server_cpu") is not None and r.get("rps"):
-        return float(r["server_cpu"]) / 100 / r["rps"] * 1e6
-    return None
+def cpu_us(s):
+    return s["server_cpu"] / 100 / s["rps"] * 1e6 if s and s.get("server_cpu") is not None and s.get("rps") else None
 def fmt(v, spec):
     return spec.format(v) if v is not None else "–"
 for label, okv, base, base_label in pairs:
-    cells = []
-    ratios = []
+    cells, medians = [], []
     for side in (before, after):
-        r, b = side.get(okv), side.get(base)
-        ratio = r["rps"] / b["rps"] if r and b and b.get("rps") else None
-        ratios.append(ratio)
-        cells.append(f"{r['rps']:,.0f} ({ratio:.2f}×)" if r and ratio else (f"{r['rps']:,.0f}" if r else "–"))
-    change = f"{ratios[1] / ratios[0]:.2f}×" if all(ratios) else "–"
-    cpu = f"{fmt(cpu_us(before.get(okv)), '{:.0f}')} → {fmt(cpu_us(after.get(okv)), '{:.0f}')} µs"
-    alloc = f"{fmt(before.get(okv, {}).get('alloc_per_req'), '{:,.0f}')} → {fmt(after.get(okv, {}).get('alloc_per_req'), '{:,.0f}')} B"
+        s, values = summary(side, okv), ratios(side, okv, base)
+        medians.append(median(values) if values else None)
+        cells.append(f"{s['rps']:,.0f} ({fmt_ratio(values)})" if s and values else (f"{s['rps']:,.0f}" if s else "–"))
+    if medians[1] is None and medians[0] is None:
+        continue
+    change = f"{medians[1] / medians[0]:.2f}×" if all(medians) else "–"
+    cpu = f"{fmt(cpu_us(summary(before, okv)), '{:.0f}')} → {fmt(cpu_us(summary(after, okv)), '{:.0f}')} µs"
+    alloc = f"{fmt((summary(before, okv) or {}).get('alloc_per_req'), '{:,.0f}')} → {fmt((summary(after, okv) or {}).get('alloc_per_req'), '{:,.0f}')} B"
     print(f"| {label} | {base_label} | {cells[0]} | {cells[1]} | {change} | {cpu} | {alloc} |")
 PY
 { echo; echo "## Before ($BEFORE)"; echo; sed '1d' "$WORK/before-result.md"; echo; echo "## After ($(git rev-parse --short HEAD))"; echo; sed '1d' "$WORK/after-result.md"; } >>"$OUT"

@@ -20,6 +20,7 @@
 # Tunables (environment): BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_PREWARM (10 s of mixed load per server
 # before its first scenario, so the JIT is done), BENCH_CONNECTIONS (64),
 # BENCH_WIDE_CONNECTIONS (256, the wide durable SET row), BENCH_H2_CLIENTS (8; streams per client = connections / clients), BENCH_KEYS (10000), BENCH_VALUE_BYTES (64),
+# BENCH_ROUNDS (3 alternating rounds of each pair that has a goal: baseline, OrleansKv, baseline, OrleansKv...; 1 with --quick),
 # BENCH_REDIS_REQUESTS (1000000), BENCH_RESP_REQUESTS (200000 per RESP row), BENCH_SERVER_DLL (another OrleansKv build to measure; bench/compare.sh), BENCH_SERVER_CPUS / BENCH_CLIENT_CPUS (taskset lists; default: on 2 cores
 # server side on CPU 1 and load generator on CPU 0), BENCH_PIN=0 to not pin.
 set -euo pipefail
@@ -33,13 +34,14 @@ ONLY="rest,grpc,redis,resp,cluster"
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 PREWARM=${BENCH_PREWARM:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 while [ $# -gt 0 ]; do
   case "$1" in
     --micro) MODE=micro ;;
     --memory) MODE=memory ;;
     --storage) MODE=storage ;;
     --profile) exec "$(dirname "$0")/profile.sh" "${2:-}" ;;
-    --quick) DURATION=3; WARMUP=1; PREWARM=2 ;;
+    --quick) DURATION=3; WARMUP=1; PREWARM=2; ROUNDS=${BENCH_ROUNDS:-1} ;;
     --only) ONLY="$2"; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -204,7 +206,7 @@ json.dump({
   "pinning_note": "${PIN_NOTE:-}",
   "fsync": "$FSYNC_MS ms per 4 KiB write + fsync in the data directory's file system (a durable group commit costs at least one)",
   "loadavg": "1/5/15-min load average $LOADAVG_START at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end (other work on the machine shows here)",
-  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario (and ${PREWARM} s of mixed load per server before its first scenario); ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -d ${VALUE_BYTES}, about ${DURATION} s per test (at most ${REDIS_REQUESTS} requests)",
+  "load": "${DURATION} s measured after ${WARMUP} s warm-up per scenario, ${ROUNDS} alternating round(s) of each REST, gRPC and cluster pair (and ${PREWARM} s of mixed load per server before its first scenario); ${CONNECTIONS} connections (wrk, ${CLIENT_THREADS} thread(s)); h2load ${H2_CLIENTS} clients x ${H2_STREAMS} streams; ${KEYS} keys of ${VALUE_BYTES}-byte values; redis-benchmark -c ${CONNECTIONS} -P 1 -d ${VALUE_BYTES}, about ${DURATION} s per test (at most ${REDIS_REQUESTS} requests)",
   "notes": notes,
 }, open(sys.argv[1], "w"), indent=1)
 EOF
@@ -324,18 +326,20 @@ alloc_bytes() {
   fi
 }
 
-# run_wrk ID NAME URL MODE [DELAY_MS] [CONNECTIONS] : warm-up, measured run, record (NAME: the server process).
+# run_wrk ID NAME URL MODE [DELAY_MS] [CONNECTIONS] : warm-up, measured run, record (NAME: the server process) as
+# round $ROUND of ID.
+ROUND=1
 run_wrk() {
   local id=$1 kind=$2 url=$3 mode=$4 delay=${5:-0} conns=${6:-$CONNECTIONS} before after alloc=() note=()
   local args=(-t "$CLIENT_THREADS" -c "$conns" --latency -s "$BENCH/scripts/kv.lua" "$url" -- "$mode" "$KEYS" "$TOKEN" "$VALUE_BYTES" "$delay")
   client wrk -d "${WARMUP}s" "${args[@]}" >/dev/null 2>&1 || true
   before=$(alloc_bytes "$kind" "$url" || true)
-  measure "$kind" "$WORK/$id.out" client wrk -d "${DURATION}s" "${args[@]}"
+  measure "$kind" "$WORK/$id.r$ROUND.out" client wrk -d "${DURATION}s" "${args[@]}"
   after=$(alloc_bytes "$kind" "$url" || true)
   if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
   if [ "$delay" != "0" ]; then note=(--note "paced: $conns connections, ${delay} ms between requests"); fi
   # shellcheck disable=SC2046
-  $REPORT record "$RESULTS" --id "$id" --kind wrk --out "$WORK/$id.out" "${alloc[@]}" "${note[@]}" $(cpu_args) || true
+  $REPORT record "$RESULTS" --id "$id" --kind wrk --out "$WORK/$id.r$ROUND.out" --round "$ROUND" "${alloc[@]}" "${note[@]}" $(cpu_args) || true
 }
 
 skip() { $REPORT skip "$RESULTS" --id "$1" --reason "$2"; }
@@ -384,13 +388,16 @@ if wants rest || wants grpc; then
 fi
 
 if wants rest; then
-  say "REST (wrk, ${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s warm-up; pairs back to back)"
+  say "REST (wrk, ${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s warm-up; $ROUNDS alternating rounds per pair)"
   [ "$KESTREL_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$KESTREL_HTTP"
   [ "$OKV_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$OKV_HTTP"
   for mode in get set mix; do
-    if [ "$KESTREL_OK" = 1 ]; then run_wrk "rest_${mode}_kestrel" kestrel "http://127.0.0.1:$KESTREL_HTTP" "$mode"; else skip "rest_${mode}_kestrel" "bare Kestrel did not start"; fi
-    if [ "$OKV_OK" = 1 ]; then run_wrk "rest_${mode}_okv" okv "http://127.0.0.1:$OKV_HTTP" "$mode"; else skip "rest_${mode}_okv" "OrleansKv did not start"; fi
+    for ROUND in $(seq 1 "$ROUNDS"); do
+      if [ "$KESTREL_OK" = 1 ]; then run_wrk "rest_${mode}_kestrel" kestrel "http://127.0.0.1:$KESTREL_HTTP" "$mode"; else skip "rest_${mode}_kestrel" "bare Kestrel did not start"; fi
+      if [ "$OKV_OK" = 1 ]; then run_wrk "rest_${mode}_okv" okv "http://127.0.0.1:$OKV_HTTP" "$mode"; else skip "rest_${mode}_okv" "OrleansKv did not start"; fi
+    done
   done
+  ROUND=1
 
   # Durable writes per second are bounded by writes in flight / commit latency (fsync): the same SET with more
   # connections shows how far group commit scales on this disk.
@@ -419,15 +426,15 @@ EOF
 )
     echo "  pacing GET at ~${target} req/s (half of ${peak}): ${pace_conns} connections, ${delay} ms between requests"
     WARMUP_SAVED=$WARMUP; WARMUP=0
-    run_wrk rest_get_okv_half okv "http://127.0.0.1:$OKV_HTTP" get "$delay" "$pace_conns"
-    WARMUP=$WARMUP_SAVED
+    for ROUND in $(seq 1 "$ROUNDS"); do run_wrk rest_get_okv_half okv "http://127.0.0.1:$OKV_HTTP" get "$delay" "$pace_conns"; done
+    WARMUP=$WARMUP_SAVED; ROUND=1
   else
     skip rest_get_okv_half "no REST GET peak was measured"
   fi
 fi
 
 if wants grpc; then
-  say "gRPC (h2load, h2c prior knowledge, ${H2_CLIENTS} clients x ${H2_STREAMS} streams)"
+  say "gRPC (h2load, h2c prior knowledge, ${H2_CLIENTS} clients x ${H2_STREAMS} streams; $ROUNDS alternating rounds per pair)"
   $TOOL grpc-body --method get --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/grpc-get.bin"
   $TOOL grpc-body --method set --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/grpc-set.bin"
 
@@ -440,16 +447,16 @@ if wants grpc; then
       return
     fi
     before=$(alloc_bytes "$kind" "$http" || true)
-    measure "$kind" "$WORK/$id.out" client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$DURATION" --warm-up-time="$WARMUP" \
+    measure "$kind" "$WORK/$id.r$ROUND.out" client h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$DURATION" --warm-up-time="$WARMUP" \
       -d "$WORK/grpc-$method.bin" -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $TOKEN" \
-      --log-file="$WORK/$id.log" "http://127.0.0.1:$port$path"
+      --log-file="$WORK/$id.r$ROUND.log" "http://127.0.0.1:$port$path"
     after=$(alloc_bytes "$kind" "$http" || true)
     if [[ "$before" =~ ^[0-9]+$ && "$after" =~ ^[0-9]+$ ]]; then alloc=(--alloc-bytes "$((after - before))"); fi
     if ! check=$($TOOL grpc-check --url "http://127.0.0.1:$port" --method "$method" --body "$WORK/grpc-$method.bin" --token "$TOKEN" --count 20 2>&1); then
       note "$id: gRPC ${method^} failed after the load run: $check"
     fi
     # shellcheck disable=SC2046
-    $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.out" --log "$WORK/$id.log" "${alloc[@]}" $(cpu_args) || true
+    $REPORT record "$RESULTS" --id "$id" --kind h2load --out "$WORK/$id.r$ROUND.out" --log "$WORK/$id.r$ROUND.log" --round "$ROUND" "${alloc[@]}" $(cpu_args) || true
   }
 
   for method in get set; do
@@ -457,17 +464,20 @@ if wants grpc; then
     [ "$OKV_OK" = 1 ] && prewarm_grpc "$OKV_GRPC" "$method"
   done
   for method in get set; do
-    if [ "$KESTREL_OK" = 1 ]; then
-      run_h2load "grpc_${method}_h2c" "$KESTREL_GRPC" "$method" kestrel "http://127.0.0.1:$KESTREL_HTTP"
-    else
-      skip "grpc_${method}_h2c" "bare Kestrel did not start"
-    fi
-    if [ "$OKV_OK" = 1 ]; then
-      run_h2load "grpc_${method}_okv" "$OKV_GRPC" "$method" okv "http://127.0.0.1:$OKV_HTTP"
-    else
-      skip "grpc_${method}_okv" "OrleansKv did not start"
-    fi
+    for ROUND in $(seq 1 "$ROUNDS"); do
+      if [ "$KESTREL_OK" = 1 ]; then
+        run_h2load "grpc_${method}_h2c" "$KESTREL_GRPC" "$method" kestrel "http://127.0.0.1:$KESTREL_HTTP"
+      else
+        skip "grpc_${method}_h2c" "bare Kestrel did not start"
+      fi
+      if [ "$OKV_OK" = 1 ]; then
+        run_h2load "grpc_${method}_okv" "$OKV_GRPC" "$method" okv "http://127.0.0.1:$OKV_HTTP"
+      else
+        skip "grpc_${method}_okv" "OrleansKv did not start"
+      fi
+    done
   done
+  ROUND=1
 fi
 stop_proc kestrel
 stop_proc okv
@@ -562,12 +572,25 @@ if wants cluster; then
       CLUSTER_REASON="cluster mode failed to start: $(last_log_line cluster)"
     fi
   fi
+  # The embedded server beside them: a silo's GET is the same grain-memory read, so its ceiling is the embedded GET,
+  # measured in the same rounds.
+  OKV_OK=0
+  start_okv && preload okv "http://127.0.0.1:$OKV_HTTP" && OKV_OK=1
+  [ "$OKV_OK" = 1 ] || note "OrleansKv embedded (the cluster GET's ceiling) did not start: $(last_log_line okv)"
   [ "$STATELESS_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$STATELESS_HTTP"
   [ "$CLUSTER_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$CLUSTER_HTTP"
+  [ "$OKV_OK" = 1 ] && prewarm_rest "http://127.0.0.1:$OKV_HTTP"
   for mode in get set; do
-    if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" stateless "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
-    if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" cluster "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
+    for ROUND in $(seq 1 "$ROUNDS"); do
+      if [ "$STATELESS_OK" = 1 ]; then run_wrk "cluster_${mode}_stateless" stateless "http://127.0.0.1:$STATELESS_HTTP" "$mode"; else skip "cluster_${mode}_stateless" "stateless baseline did not start"; fi
+      if [ "$CLUSTER_OK" = 1 ]; then run_wrk "cluster_${mode}_okv" cluster "http://127.0.0.1:$CLUSTER_HTTP" "$mode"; else skip "cluster_${mode}_okv" "$CLUSTER_REASON"; fi
+      if [ "$mode" = get ]; then
+        if [ "$OKV_OK" = 1 ]; then run_wrk cluster_get_embedded okv "http://127.0.0.1:$OKV_HTTP" get; else skip cluster_get_embedded "OrleansKv embedded did not start"; fi
+      fi
+    done
   done
+  ROUND=1
+  stop_proc okv
   stop_proc cluster
   stop_proc stateless
 
@@ -627,12 +650,12 @@ say "Results"
 mkdir -p "$RESULTS_DIR"
 machine_meta
 if [ -n "${BENCH_OUT:-}" ]; then # bench/compare.sh: one side of a before/after run
-  $REPORT render "$RESULTS" "$WORK/meta.json" "$BENCH_OUT.md"
+  $REPORT render "$RESULTS" "$WORK/meta.json" "$BENCH_OUT.md" --memory "$RESULTS_DIR/latest-memory.md"
   cp "$RESULTS" "$BENCH_OUT.jsonl"
   echo "Wrote $BENCH_OUT.md"
   exit 0
 fi
-$REPORT render "$RESULTS" "$WORK/meta.json" "$RESULTS_DIR/$STAMP.md"
+$REPORT render "$RESULTS" "$WORK/meta.json" "$RESULTS_DIR/$STAMP.md" --memory "$RESULTS_DIR/latest-memory.md"
 cp "$RESULTS_DIR/$STAMP.md" "$RESULTS_DIR/latest.md"
 cat "$RESULTS_DIR/latest.md"
 echo
