@@ -59,6 +59,8 @@ for project in src/OrleansKv.Server/OrleansKv.Server.csproj bench/tools/BenchToo
   dotnet build "$project" -c Release --nologo -v q -clp:ErrorsOnly >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 done
 TOOL="dotnet $BENCH/tools/BenchTool/bin/Release/net10.0/OrleansKv.Bench.Tool.dll"
+# As in bench/run.sh: no tiering delay, so the warm-up reaches tier-1 code on one pinned core.
+export DOTNET_TC_CallCountingDelayMs=0
 
 HTTP=$(free_port); GRPC=$(free_port)
 mkdir -p "$WORK/data"
