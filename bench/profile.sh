@@ -11,6 +11,12 @@
 # bench/results/<date>-profile-<scenario>.md (the frames with the most inclusive and exclusive CPU samples, and the
 # share of each layer) and, beside it in artifacts/profiles/, the .nettrace and a .speedscope.json to open in
 # https://www.speedscope.app or PerfView. Installs dotnet-trace into .tools/ when missing.
+#
+#   BENCH_PROFILER=perf bench/profile.sh rest-set   Linux perf instead (on-CPU samples of every thread, kernel included,
+#                                                   JIT frames named through the runtime's perf map): the CPU split per
+#                                                   thread, per library (kernel, JIT code, SQLite, libc...) and the top
+#                                                   functions, in bench/results/<date>-perf-<scenario>.md. The thread-time
+#                                                   sampler above sees managed stacks, blocked threads too, and no kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,6 +27,7 @@ case "$SCENARIO" in
   *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
 DURATION=${BENCH_DURATION:-10}
+PROFILER=${BENCH_PROFILER:-dotnet-trace}
 WARMUP=${BENCH_WARMUP:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 KEYS=${BENCH_KEYS:-10000}
@@ -37,6 +44,7 @@ missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+[ "$PROFILER" = perf ] && { command -v perf >/dev/null 2>&1 || missing+=(linux-perf); }
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== Installing: ${missing[*]}"
   run_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -44,7 +52,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive run_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 TRACE="$ROOT/.tools/dotnet-trace"
-if [ ! -x "$TRACE" ]; then
+if [ "$PROFILER" != perf ] && [ ! -x "$TRACE" ]; then
   echo "== Installing dotnet-trace $TRACE_VERSION into .tools/"
   dotnet tool install --tool-path "$ROOT/.tools" dotnet-trace --version "$TRACE_VERSION" >/dev/null
 fi
@@ -66,7 +74,8 @@ HTTP=$(free_port); GRPC=$(free_port)
 mkdir -p "$WORK/data"
 # Started as a simple command, so $! is the server itself (taskset and env exec into dotnet), which dotnet-trace attaches to.
 pin_server=(); [ -n "$SERVER_CPUS" ] && pin_server=(taskset -c "$SERVER_CPUS")
-"${pin_server[@]}" env HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
+perf_env=(); [ "$PROFILER" = perf ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+"${pin_server[@]}" env "${perf_env[@]}" HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
   TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -86,6 +95,31 @@ load() { # SECONDS
 echo "== Warm-up: ${WARMUP} s of $SCENARIO"
 load "$WARMUP" >/dev/null 2>&1 || true
 name="$STAMP-profile-$SCENARIO"
+if [ "$PROFILER" = perf ]; then
+  name="$STAMP-perf-$SCENARIO"
+  echo "== perf: sampling every thread of the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
+  load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
+  LOAD=$!
+  sleep 1
+  perf record -F 999 -g -p "$SERVER" -o "$OUT_DIR/$name.perf.data" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 || { cat "$WORK/perf.log"; exit 1; }
+  wait "$LOAD" || true
+  report() { perf report -i "$OUT_DIR/$name.perf.data" --no-children -g none --stdio --percent-limit "$2" --sort "$1" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
+  {
+    echo "# perf profile: $SCENARIO"
+    echo
+    echo "Command: \`BENCH_PROFILER=perf bench/profile.sh $SCENARIO\` (commit \`$(git rev-parse --short HEAD)\`): \`perf record -F 999 -g\` of the server"
+    echo "process for ${DURATION} s while the load ran, on-CPU samples of every thread, kernel included. Load during the sample:"
+    echo "\`$(grep -m1 -E '^BENCH_RESULT|finished in' "$WORK/load.out" | cut -c1-160)\`. Data: \`artifacts/profiles/$name.perf.data\` (not committed)."
+    for section in "comm:By thread:0.5" "dso:By library (kernel, [JIT] = managed code, native libraries):0.3" "sym:Functions where the samples end:0.35"; do
+      IFS=: read -r key title limit <<<"$section"
+      echo; echo "## $title"; echo; echo "| share | $key |"; echo "|---:|---|"
+      report "$key" "$limit" | head -n 45 | sed -E 's/^ *([0-9.]+%) +/| \1 | /; s/ *$/ |/; s/`/\x27/g' | cut -c1-220
+    done
+  } >"$BENCH/results/$name.md"
+  sed -n '1,40p' "$BENCH/results/$name.md"
+  echo; echo "Wrote bench/results/$name.md; perf.data is in artifacts/profiles/"
+  exit 0
+fi
 echo "== Sampling the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
 load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
 LOAD=$!
