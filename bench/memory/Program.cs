@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
+using OrleansKv.Grains.Tokens;
 using OrleansKv.Server.Hosting;
 
 // RAM per resident key and per activation (issue 6, part 4). Each scenario runs in a fresh child process: the
@@ -84,7 +85,8 @@ internal sealed record Measurement(
     long HeapAfter,
     long RssBefore,
     long RssAfter,
-    double LoadSeconds)
+    double LoadSeconds,
+    long KeyValueBytes)
 {
     public long HeapDelta => HeapAfter - HeapBefore;
 
@@ -99,7 +101,7 @@ internal sealed partial class MemoryJson : System.Text.Json.Serialization.JsonSe
 
 internal static class Scenarios
 {
-    public static readonly string[] Names = ["baseline", "one-namespace", "one-namespace-all-cached", "namespaces-one-key", "namespaces-empty"];
+    public static readonly string[] Names = ["baseline", "one-namespace", "one-namespace-all-cached", "namespaces-one-key", "namespaces-empty", "trivial-grains"];
 
     public static async Task<Measurement> RunAsync(string scenario, int keys, int namespaces, string work)
     {
@@ -126,16 +128,16 @@ internal static class Scenarios
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var management = grains.GetGrain<IManagementGrain>(0);
             var cacheMax = app.Services.GetRequiredService<IOptions<NamespaceGrainOptions>>().Value.CacheMaxEntries;
-            var value = Encoding.UTF8.GetBytes(new string('v', 64));
 
             // Warm every path once (JIT, pools, the store's statements) before the "before" snapshot.
             var warm = grains.GetGrain<INamespaceGrain>("warm-up");
-            await warm.SetAsync(new SetCommand("k", value));
+            await warm.SetAsync(new SetCommand("k", Value(-1)));
             await warm.GetAsync("k");
             var (heapBefore, rssBefore) = Snapshot();
             var stopwatch = Stopwatch.StartNew();
             long units = 0;
             long resident = 0;
+            long keyValueBytes = 0;
             string description;
             string unit;
             switch (scenario)
@@ -151,21 +153,29 @@ internal static class Scenarios
                         : $"{keys:N0} keys of 64 bytes in one namespace, cache raised to {cacheMax:N0} entries (every key resident)";
                     unit = "keys";
                     units = keys;
-                    await LoadOneNamespaceAsync(grains, keys, value);
+                    var held = await LoadOneNamespaceAsync(grains, keys);
                     resident = Math.Min(keys, cacheMax);
+                    keyValueBytes = resident == keys ? held : -1;
                     break;
                 case "namespaces-one-key":
                     description = $"{namespaces:N0} namespaces with one 64-byte key each (one activation each, its key cached)";
                     unit = "activations";
                     units = namespaces;
-                    await ForEachNamespaceAsync(namespaces, (ns, i) => grains.GetGrain<INamespaceGrain>(ns).SetAsync(new SetCommand("key", value)).AsTask());
+                    await ForEachNamespaceAsync(namespaces, (ns, i) => grains.GetGrain<INamespaceGrain>(ns).SetAsync(new SetCommand(Key(i), Value(i))).AsTask());
                     resident = namespaces;
+                    keyValueBytes = Enumerable.Range(0, namespaces).Sum(i => KeyValueSize(Key(i)));
                     break;
                 case "namespaces-empty":
                     description = $"{namespaces:N0} namespaces activated by a read of a missing key (one activation each, no data)";
                     unit = "activations";
                     units = namespaces;
                     await ForEachNamespaceAsync(namespaces, (ns, i) => grains.GetGrain<INamespaceGrain>(ns).GetAsync("key").AsTask());
+                    break;
+                case "trivial-grains":
+                    description = $"{namespaces:N0} activations of a near-trivial grain (the token revocation hub: one empty observer list), Orleans' own floor";
+                    unit = "activations";
+                    units = namespaces;
+                    await ForEachNamespaceAsync(namespaces, (ns, i) => grains.GetGrain<ITokenRevocationHub>(ns).PublishAsync("x"));
                     break;
                 default:
                     throw new ArgumentException($"unknown scenario '{scenario}'");
@@ -174,7 +184,7 @@ internal static class Scenarios
             var loadSeconds = stopwatch.Elapsed.TotalSeconds;
             var (heapAfter, rssAfter) = Snapshot();
             GC.KeepAlive(grains);
-            return new Measurement(scenario, description, units, unit, resident, await management.GetTotalActivationCount(), heapBefore, heapAfter, rssBefore, rssAfter, loadSeconds);
+            return new Measurement(scenario, description, units, unit, resident, await management.GetTotalActivationCount(), heapBefore, heapAfter, rssBefore, rssAfter, loadSeconds, keyValueBytes);
         }
         finally
         {
@@ -184,11 +194,13 @@ internal static class Scenarios
         }
     }
 
-    private static async Task LoadOneNamespaceAsync(IGrainFactory grains, int keys, byte[] value)
+    /// <summary>Loads the keys in batches; returns the managed bytes of their key strings and value arrays.</summary>
+    private static async Task<long> LoadOneNamespaceAsync(IGrainFactory grains, int keys)
     {
         const int BatchSize = 1000;
         var grain = grains.GetGrain<INamespaceGrain>("one-namespace");
         var next = -1;
+        long held = 0;
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
             int batch;
@@ -197,7 +209,9 @@ internal static class Scenarios
                 var ops = new List<BatchOperation>(BatchSize);
                 for (var i = batch * BatchSize; i < Math.Min(keys, (batch + 1) * BatchSize); i++)
                 {
-                    ops.Add(new BatchOperation(BatchOpKind.Put, "bench:" + i.ToString(CultureInfo.InvariantCulture), value));
+                    var key = "bench:" + i.ToString(CultureInfo.InvariantCulture);
+                    ops.Add(new BatchOperation(BatchOpKind.Put, key, Value(i)));
+                    Interlocked.Add(ref held, KeyValueSize(key));
                 }
 
                 var result = await grain.BatchAsync(ops);
@@ -207,6 +221,7 @@ internal static class Scenarios
                 }
             }
         }));
+        return held;
     }
 
     private static async Task ForEachNamespaceAsync(int count, Func<string, int, Task> call)
@@ -221,6 +236,29 @@ internal static class Scenarios
             }
         }));
     }
+
+    private const int ValueBytes = 64;
+
+    /// <summary>The key of namespace <paramref name="i"/>'s one key: a string of its own, as a request would bring.</summary>
+    private static string Key(int i) => "key:" + i.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A 64-byte value of its own (its own array and content, as a request would bring), distinct per index.</summary>
+    private static byte[] Value(int i)
+    {
+        var value = new byte[ValueBytes];
+        value.AsSpan().Fill((byte)'v');
+        Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture), value);
+        return value;
+    }
+
+    /// <summary>
+    /// The managed size on x64 of a key's string and of one value's array, which the cache keeps by reference (neither
+    /// is copied on the way in): a string is 22 + 2 × length bytes (header, method table, length, the characters and a
+    /// terminator), a byte[] 24 + length bytes, each rounded up to 8.
+    /// </summary>
+    private static long KeyValueSize(string key) => Align8(22 + (2L * key.Length)) + Align8(24 + ValueBytes);
+
+    private static long Align8(long bytes) => (bytes + 7) & ~7L;
 
     private static (long Heap, long Rss) Snapshot()
     {
@@ -268,14 +306,15 @@ internal static class Report
         sb.AppendLine("\"before\" is after start-up and one warm-up write, \"after\" is after loading; both after forced compacting full GCs.");
         sb.AppendLine("Managed heap is `GC.GetTotalMemory(true)`; RSS is VmRSS (it also holds SQLite's page caches and the runtime's own memory).");
         sb.AppendLine();
-        sb.AppendLine("| scenario | load time | keys cached | activations | heap before → after | RSS before → after | heap per unit | RSS per unit | heap per resident key |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| scenario | load time | keys cached | activations | heap before → after | RSS before → after | heap per unit | RSS per unit | heap per resident key | heap per resident key beyond key and value |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var perUnit = r.Units > 0 ? $"{(double)r.HeapDelta / r.Units:N0} B/{Singular(r.Unit)}" : "–";
             var rssPerUnit = r.Units > 0 ? $"{(double)r.RssDelta / r.Units:N0} B/{Singular(r.Unit)}" : "–";
             var perResident = r.ResidentKeys > 0 ? $"{(double)r.HeapDelta / r.ResidentKeys:N0} B" : "–";
-            sb.AppendLine(inv, $"| {r.Description} | {r.LoadSeconds:F1} s | {r.ResidentKeys:N0} | {r.Activations:N0} | {Mib(r.HeapBefore)} → {Mib(r.HeapAfter)} | {Mib(r.RssBefore)} → {Mib(r.RssAfter)} | {perUnit} | {rssPerUnit} | {perResident} |");
+            var beyond = r.ResidentKeys > 0 && r.KeyValueBytes > 0 ? $"{(double)(r.HeapDelta - r.KeyValueBytes) / r.ResidentKeys:N0} B" : "–";
+            sb.AppendLine(inv, $"| {r.Description} | {r.LoadSeconds:F1} s | {r.ResidentKeys:N0} | {r.Activations:N0} | {Mib(r.HeapBefore)} → {Mib(r.HeapAfter)} | {Mib(r.RssBefore)} → {Mib(r.RssAfter)} | {perUnit} | {rssPerUnit} | {perResident} | {beyond} |");
         }
 
         sb.AppendLine();
@@ -283,6 +322,16 @@ internal static class Report
         sb.AppendLine("is the bounded cache spread over all keys, and \"heap per resident key\" divides by what the grain really holds;");
         sb.AppendLine("the all-cached row is the true cost of a resident key. For namespaces, \"per unit\" is per activation (grain, its");
         sb.AppendLine("mailbox, cache, directory and locator entries, plus its one cached key in the one-key row).");
+        sb.AppendLine();
+        sb.AppendLine("\"Beyond key and value\" subtracts, from the heap growth, the exact managed size of every resident key's string and value");
+        sb.AppendLine("array (x64: a string is 22 + 2 × length bytes, a byte[] 24 + length, each rounded up to 8), summed over the keys actually");
+        sb.AppendLine("loaded (\"bench:0\" … for one namespace, \"key:0\" … for the namespaces, one per namespace); the grain keeps the caller's key");
+        sb.AppendLine("string and value array by reference (in-process calls pass `[Immutable]` messages without copying), so what is left is the");
+        sb.AppendLine("cache's own bookkeeping per key (and, in the one-key row, the activation too). Every key has a 64-byte value of its own");
+        sb.AppendLine("(its own array and its own content, so a content reference count per key), as requests from clients bring.");
+        sb.AppendLine("With the default cache only the most recent keys stay resident, so that row has no such figure.");
+        sb.AppendLine("The last row activates a grain of ours that holds next to nothing, so its per-activation figure is what Orleans itself");
+        sb.AppendLine("costs per activation (activation data, mailbox, directory and catalog entries, the grain id): the floor under the namespace rows.");
         return sb.ToString();
     }
 
