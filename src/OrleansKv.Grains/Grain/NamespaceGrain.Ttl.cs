@@ -11,6 +11,7 @@ public sealed partial class NamespaceGrain
 {
     private readonly SemaphoreSlim _reminderGate = new(1, 1);
     private IGrainTimer? _sweepTimer;
+    private bool _timerClosed;
     private bool? _reminderRegistered;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -27,7 +28,6 @@ public sealed partial class NamespaceGrain
     private async Task StartTtlAsync(CancellationToken cancellationToken)
     {
         _expiry.Reset(await _store.NextExpiryAsync(_ns, cancellationToken));
-        _sweepTimer = this.RegisterGrainTimer(SweepTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
         ArmTimer();
         if (_expiry.Next is not null)
         {
@@ -35,7 +35,22 @@ public sealed partial class NamespaceGrain
         }
     }
 
-    private void ArmTimer() => _sweepTimer?.Change(_expiry.SweepDueIn(NowMs) ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// Points the sweep timer at the next sweep. The timer is registered only when a sweep first comes due: most
+    /// namespaces hold no TTL key, and an idle activation should not carry a timer it never fires.
+    /// </summary>
+    private void ArmTimer()
+    {
+        var due = _expiry.SweepDueIn(NowMs);
+        if (due is null || _timerClosed)
+        {
+            _sweepTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _sweepTimer ??= this.RegisterGrainTimer(SweepTickAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
+        _sweepTimer.Change(due.Value, Timeout.InfiniteTimeSpan);
+    }
 
     private async Task SweepTickAsync(CancellationToken cancellationToken)
     {

@@ -100,6 +100,7 @@ public sealed partial class NamespaceGrain : Grain, INamespaceGrain, IRemindable
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _timerClosed = true;
         _sweepTimer?.Dispose();
         await _commits.DrainAsync();
         if (_active)
