@@ -2,7 +2,7 @@
 # OrleansKv benchmarks on loopback, side by side with their ceilings and peers (bench/README.md).
 #
 #   bench/run.sh                 load scenarios: REST, gRPC, Redis reference, cluster mode: one redis-server,
-#                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters (~8-10 minutes)
+#                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters; 3 alternating rounds per goal pair (~18 minutes)
 #   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, resp, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
 #   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)

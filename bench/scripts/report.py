@@ -280,6 +280,11 @@ def fmt_ratio(values, label=""):
     return text
 
 
+def number(cell):
+    """The number in a table cell such as "4,024 B/activation", or None."""
+    return float(re.sub(r"[^\d.]", "", cell)) if re.search(r"\d", cell or "") else None
+
+
 def memory_goals(path):
     """(heap per resident key beyond key and value, heap per idle activation, the run's title) from latest-memory.md."""
     try:
@@ -297,7 +302,6 @@ def memory_goals(path):
             header = cells
             continue
         row = dict(zip(header, cells))
-        number = lambda cell: float(re.sub(r"[^\d.]", "", cell)) if re.search(r"\d", cell or "") else None
         if "every key resident" in cells[0]:
             column = next((h for h in header if "beyond key and value" in h), "heap per resident key")
             per_key = (number(row.get(column)), column)
