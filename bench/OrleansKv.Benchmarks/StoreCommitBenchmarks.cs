@@ -36,7 +36,7 @@ public class StoreCommitBenchmarks
         var snapshot = _store.ClaimAsync("bench", CancellationToken.None).AsTask().GetAwaiter().GetResult();
         _epoch = snapshot.Epoch;
         _revision = snapshot.Revision;
-        _entries = [.. Enumerable.Range(0, Mutations).Select(i => new StoredEntry(SameKey ? "bench:hot" : $"bench:{i}", new byte[64], "text/plain", new byte[32], 1, 1, 1, null))];
+        _entries = [.. Enumerable.Range(0, Mutations).Select(i => new StoredEntry(SameKey ? "bench:hot" : $"bench:{i}", new byte[64], "text/plain", default, 1, 1, 1, null))];
         CommitAsync().GetAwaiter().GetResult(); // every later commit updates existing keys, as a steady write load does
     }
 

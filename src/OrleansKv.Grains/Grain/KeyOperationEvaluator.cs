@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using OrleansKv.Grains.Storage;
 
 namespace OrleansKv.Grains;
@@ -76,7 +75,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
             return new KeyOpResult(KeyOpStatus.Ok, op.Conditions.HasFlag(KeyOpConditions.ReturnOld) ? live?.Value : null);
         }
 
-        var entry = Put(op.Key, op.Value!, live?.ContentType, SHA256.HashData(op.Value!), expiresAt, live?.CreatedAt ?? now);
+        var entry = Put(op.Key, op.Value!, live?.ContentType, ContentHash.Compute(op.Value!), expiresAt, live?.CreatedAt ?? now);
         return new KeyOpResult(KeyOpStatus.Ok, op.Conditions.HasFlag(KeyOpConditions.ReturnOld) ? live?.Value : null, 0, expiresAt, entry.Version);
     }
 
@@ -100,7 +99,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
         }
 
         var text = System.Text.Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture));
-        var entry = Put(op.Key, text, live?.ContentType, SHA256.HashData(text), live?.ExpiresAt, live?.CreatedAt ?? now);
+        var entry = Put(op.Key, text, live?.ContentType, ContentHash.Compute(text), live?.ExpiresAt, live?.CreatedAt ?? now);
         return new KeyOpResult(KeyOpStatus.Ok, null, next, entry.ExpiresAt, entry.Version);
     }
 
@@ -120,7 +119,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
         }
 
         var text = System.Text.Encoding.ASCII.GetBytes(FormatFloat(next));
-        var entry = Put(op.Key, text, live?.ContentType, SHA256.HashData(text), live?.ExpiresAt, live?.CreatedAt ?? now);
+        var entry = Put(op.Key, text, live?.ContentType, ContentHash.Compute(text), live?.ExpiresAt, live?.CreatedAt ?? now);
         return new KeyOpResult(KeyOpStatus.Ok, text, 0, entry.ExpiresAt, entry.Version);
     }
 
@@ -136,7 +135,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
         var value = new byte[old.Length + op.Value.Length];
         old.CopyTo(value, 0);
         op.Value.CopyTo(value, old.Length);
-        var entry = Put(op.Key, value, live?.ContentType, SHA256.HashData(value), live?.ExpiresAt, live?.CreatedAt ?? now);
+        var entry = Put(op.Key, value, live?.ContentType, ContentHash.Compute(value), live?.ExpiresAt, live?.CreatedAt ?? now);
         return new KeyOpResult(KeyOpStatus.Ok, null, value.Length, entry.ExpiresAt, entry.Version);
     }
 
@@ -216,7 +215,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
 
         foreach (var (key, value) in pairs)
         {
-            Put(key, value, Live(key)?.ContentType, SHA256.HashData(value), null, Live(key)?.CreatedAt ?? now);
+            Put(key, value, Live(key)?.ContentType, ContentHash.Compute(value), null, Live(key)?.CreatedAt ?? now);
         }
 
         return new KeyOpResult(KeyOpStatus.Ok, Number: 1, Version: revision);
@@ -258,7 +257,7 @@ internal sealed class KeyOperationEvaluator(Dictionary<string, StoredEntry?> vie
 
     private void Delete(string key) => Record(EntryMutation.Delete(key));
 
-    private StoredEntry Put(string key, byte[] value, string? contentType, byte[] hash, long? expiresAt, long createdAt)
+    private StoredEntry Put(string key, byte[] value, string? contentType, ContentHash hash, long? expiresAt, long createdAt)
     {
         var entry = new StoredEntry(key, value, contentType, hash, revision, createdAt, now, expiresAt);
         view[key] = entry;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrleansKv.Grains.Storage;
 
 namespace OrleansKv.Grains;
@@ -15,7 +14,7 @@ public sealed partial class NamespaceGrain
             throw new KvErrorException(KvErrorCode.BatchTooLarge, $"A batch holds at most {KeyRules.MaxBatchOperations} operations, not {operations.Count}.");
         }
 
-        var hashes = new byte[]?[operations.Count];
+        var hashes = new ContentHash[operations.Count];
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i];
@@ -24,7 +23,7 @@ public sealed partial class NamespaceGrain
             {
                 ValidateValue(op.Value);
                 CheckValueQuota(op.Value!.Length);
-                hashes[i] = SHA256.HashData(op.Value!);
+                hashes[i] = ContentHash.Compute(op.Value!);
             }
         }
 
@@ -94,7 +93,7 @@ public sealed partial class NamespaceGrain
     /// batch. Returns the outcome and, when every condition held, the mutations to stage (else none).
     /// </summary>
     private static (BatchResult Result, List<EntryMutation> Mutations) Evaluate(
-        IReadOnlyList<BatchOperation> operations, byte[]?[] hashes, Dictionary<string, StoredEntry?> before, long revision, long now)
+        IReadOnlyList<BatchOperation> operations, ContentHash[] hashes, Dictionary<string, StoredEntry?> before, long revision, long now)
     {
         var view = new Dictionary<string, StoredEntry?>(before, StringComparer.Ordinal);
         var outcomes = new BatchOutcome[operations.Count];
@@ -111,7 +110,7 @@ public sealed partial class NamespaceGrain
                     outcomes[i] = new BatchOutcome(op.Kind, live is null ? KvStatus.NotFound : KvStatus.Ok, op.Key, live, live?.Version ?? 0);
                     break;
                 case BatchOpKind.Put when ConditionsHold(live, op.IfMatch, op.IfNoneMatch):
-                    var entry = NewEntry(op.Key, op.Value!, op.ContentType, hashes[i]!, op.Ttl, revision, live?.CreatedAt ?? now, now);
+                    var entry = NewEntry(op.Key, op.Value!, op.ContentType, hashes[i], op.Ttl, revision, live?.CreatedAt ?? now, now);
                     view[op.Key] = entry;
                     mutations.Add(EntryMutation.Put(entry));
                     outcomes[i] = new BatchOutcome(op.Kind, live is null ? KvStatus.Created : KvStatus.Ok, op.Key, null, revision);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrleansKv.Grains.Storage;
 
 namespace OrleansKv.Grains;
@@ -14,7 +13,7 @@ public sealed partial class NamespaceGrain
         _metrics.Operation("put");
         ValidateValue(command.Value);
         CheckValueQuota(command.Value.Length);
-        var hash = command.Sha256 is { Length: 32 } known ? known : SHA256.HashData(command.Value);
+        var hash = command.Sha256 ?? ContentHash.Compute(command.Value);
         await _commits.WaitForRoomAsync();
 
         CommitUnit? unit = null;
@@ -159,6 +158,6 @@ public sealed partial class NamespaceGrain
     private static bool ConditionsHold(StoredEntry? live, long? ifMatch, bool ifNoneMatch) =>
         !(ifNoneMatch && live is not null) && !(ifMatch is { } version && (live is null || (version != SetCommand.AnyVersion && live.Version != version)));
 
-    private static StoredEntry NewEntry(string key, byte[] value, string? contentType, byte[] hash, TimeSpan? ttl, long revision, long createdAt, long now) =>
+    private static StoredEntry NewEntry(string key, byte[] value, string? contentType, ContentHash hash, TimeSpan? ttl, long revision, long createdAt, long now) =>
         new(key, value, string.IsNullOrEmpty(contentType) ? null : contentType, hash, revision, createdAt, now, ttl is { } t ? now + (long)t.TotalMilliseconds : null);
 }

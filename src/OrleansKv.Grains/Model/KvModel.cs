@@ -41,7 +41,7 @@ public sealed record SetCommand(
     [property: Id(3)] TimeSpan? Ttl = null,
     [property: Id(4)] long? IfMatch = null,
     [property: Id(5)] bool IfNoneMatch = false,
-    [property: Id(6)] byte[]? Sha256 = null)
+    [property: Id(6)] ContentHash? Sha256 = null)
 {
     /// <summary>An If-Match version that matches any existing version (HTTP <c>If-Match: *</c>); real versions start at 1.</summary>
     public const long AnyVersion = 0;

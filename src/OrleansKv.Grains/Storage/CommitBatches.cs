@@ -22,7 +22,7 @@ internal static class CommitBatches
             if (mutation.Kind == MutationKind.Put)
             {
                 if (mutation.Entry is not { } entry || !string.Equals(entry.Key, mutation.Key, StringComparison.Ordinal)
-                    || entry.Value is null || entry.Sha256 is null)
+                    || entry.Value is null)
                 {
                     throw new ArgumentException($"Mutation {i} is a Put without a complete entry for its key.", nameof(batch));
                 }

@@ -4,29 +4,42 @@ namespace OrleansKv.Grains.Storage;
 /// <param name="Key">The key (1–1024 bytes of UTF-8).</param>
 /// <param name="Value">The value bytes.</param>
 /// <param name="ContentType">The media type given at write time, or <c>null</c>.</param>
-/// <param name="Sha256">SHA-256 of <paramref name="Value"/>, 32 bytes, computed once at write time.</param>
+/// <param name="Sha256">SHA-256 of <paramref name="Value"/>, computed once at write time.</param>
 /// <param name="Version">The namespace revision at which this entry was last written (its ETag).</param>
 /// <param name="CreatedAt">When the key was created (kept across updates).</param>
 /// <param name="UpdatedAt">When the key was last written.</param>
 /// <param name="ExpiresAt">When the key expires, or <c>null</c> without a TTL.</param>
+/// <remarks>A namespace grain keeps its hot entries in memory, so the layout is kept small: the hash is inline and the
+/// expiry is one word (<see cref="NoExpiry"/> for none) rather than a nullable: 112 bytes on x64 besides key and value.</remarks>
 [GenerateSerializer, Immutable, Alias("OrleansKv.StoredEntry")]
 public sealed record StoredEntry(
     [property: Id(0)] string Key,
     [property: Id(1)] byte[] Value,
     [property: Id(2)] string? ContentType,
-    [property: Id(3)] byte[] Sha256,
+    [property: Id(3)] ContentHash Sha256,
     [property: Id(4)] long Version,
     [property: Id(5)] long CreatedAt,
     [property: Id(6)] long UpdatedAt,
-    [property: Id(7)] long? ExpiresAt)
+    long? ExpiresAt)
 {
+    private const long NoExpiry = long.MinValue;
+
+    [Id(7)]
+    private readonly long _expiresAt = ExpiresAt ?? NoExpiry;
+
+    public long? ExpiresAt
+    {
+        get => _expiresAt == NoExpiry ? null : _expiresAt;
+        init => _expiresAt = value ?? NoExpiry;
+    }
+
     /// <summary>How many keys of the namespace hold this same content (the entry's own key included), as of the
     /// read; the content is stored once (content deduplication).</summary>
     [Id(8)]
     public long Refs { get; init; } = 1;
 
     /// <summary>True when the entry has a TTL that has passed at <paramref name="nowUnixMs"/>.</summary>
-    public bool IsExpiredAt(long nowUnixMs) => ExpiresAt is { } e && e <= nowUnixMs;
+    public bool IsExpiredAt(long nowUnixMs) => _expiresAt != NoExpiry && _expiresAt <= nowUnixMs;
 }
 
 /// <summary>What a listing returns per key.</summary>

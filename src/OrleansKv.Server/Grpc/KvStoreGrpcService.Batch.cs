@@ -92,7 +92,7 @@ internal sealed partial class KvStoreGrpcService
                 item.Etag = KvProto.ETag(entry.Version);
                 item.ContentType = entry.ContentType ?? string.Empty;
                 item.ExpiresAt = KvProto.Time(entry.ExpiresAt);
-                item.Sha256 = Convert.ToHexStringLower(entry.Sha256);
+                item.Sha256 = entry.Sha256.ToHex();
                 item.Refs = entry.Refs;
             }
             else if (outcome.Version > 0)

@@ -47,7 +47,7 @@ internal sealed partial class KvStoreGrpcService : KvStore.KvStoreBase
             CreatedAt = KvProto.Time(entry.CreatedAt),
             UpdatedAt = KvProto.Time(entry.UpdatedAt),
             ExpiresAt = KvProto.Time(entry.ExpiresAt),
-            Sha256 = Convert.ToHexStringLower(entry.Sha256),
+            Sha256 = entry.Sha256.ToHex(),
             Refs = entry.Refs,
         };
     }

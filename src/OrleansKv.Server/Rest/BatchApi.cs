@@ -177,6 +177,6 @@ internal static class BatchApi
             base64 = Convert.ToBase64String(entry.Value);
         }
 
-        return new BatchOpResult(op, outcome.Key, status, KvHttp.ETag(entry.Version), text, base64, entry.ContentType, KvHttp.Time(entry.ExpiresAt), Convert.ToHexStringLower(entry.Sha256), entry.Refs);
+        return new BatchOpResult(op, outcome.Key, status, KvHttp.ETag(entry.Version), text, base64, entry.ContentType, KvHttp.Time(entry.ExpiresAt), entry.Sha256.ToHex(), entry.Refs);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OrleansKv.Grains;
 using OrleansKv.Grains.Storage;
@@ -68,7 +67,7 @@ internal static class KvApi
 
         var headers = context.Response.Headers;
         headers.ETag = KvHttp.ETag(entry.Version);
-        headers["X-Content-Sha256"] = Convert.ToHexStringLower(entry.Sha256);
+        headers["X-Content-Sha256"] = entry.Sha256.ToHex();
         headers["X-Refs"] = entry.Refs.ToString(CultureInfo.InvariantCulture);
         headers["X-Created-At"] = KvHttp.Timestamp(entry.CreatedAt);
         headers["X-Updated-At"] = KvHttp.Timestamp(entry.UpdatedAt);
@@ -127,7 +126,7 @@ internal static class KvApi
             return tooLarge!;
         }
 
-        var hash = SHA256.HashData(body);
+        var hash = ContentHash.Compute(body);
         var command = new SetCommand(key, body, contentType, ttl, KvHttp.IfMatch(request.Headers.IfMatch.ToString()), ifNoneMatch.Length > 0, hash);
         var result = await KvHttp.Namespace(context, grains).SetAsync(command, context.RequestAborted);
         if (result.Status == KvStatus.PreconditionFailed)
@@ -136,7 +135,7 @@ internal static class KvApi
         }
 
         context.Response.Headers.ETag = KvHttp.ETag(result.Version);
-        var response = new PutResponse(Convert.ToHexStringLower(hash), result.Version);
+        var response = new PutResponse(hash.ToHex(), result.Version);
         return result.Status == KvStatus.Created
             ? TypedResults.Json(response, ServerJsonContext.Api.PutResponse, statusCode: StatusCodes.Status201Created)
             : TypedResults.Json(response, ServerJsonContext.Api.PutResponse);

@@ -82,7 +82,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         // A second activation elsewhere, as a split membership view can make: it claims the namespace and writes.
         var store = cluster.ServicesOf(cluster.Cluster.Silos[1]).GetRequiredService<INamespaceStore>();
         var claim = await store.ClaimAsync(name, CancellationToken.None);
-        var newer = new StoredEntry("k", Bytes("newer"), null, System.Security.Cryptography.SHA256.HashData(Bytes("newer")), claim.Revision + 1, 0, 0, null);
+        var newer = new StoredEntry("k", Bytes("newer"), null, ContentHash.Compute(Bytes("newer")), claim.Revision + 1, 0, 0, null);
         Assert.Equal(CommitStatus.Committed, (await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None)).Status);
 
         // Once its lease has run out the old activation checks before answering, finds itself superseded and retires.

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,7 +32,7 @@ public sealed class NamespaceGrainTests
         Assert.NotNull(entry);
         Assert.Equal("bob", Encoding.UTF8.GetString(entry.Value));
         Assert.Equal(updated.Version, entry.Version);
-        Assert.Equal(SHA256.HashData(Bytes("bob")), entry.Sha256);
+        Assert.Equal(ContentHash.Compute(Bytes("bob")), entry.Sha256);
         Assert.Null(entry.ContentType);
         Assert.True(entry.UpdatedAt >= entry.CreatedAt);
         Assert.Null(await ns.GetAsync("user:2"));
@@ -222,7 +221,7 @@ public sealed class NamespaceGrainTests
         // Another activation (as on another silo during failover) claims the namespace and writes.
         var store = silo.Store;
         var claim = await store.ClaimAsync(name, CancellationToken.None);
-        var newer = new StoredEntry("k", Bytes("newer"), null, SHA256.HashData(Bytes("newer")), claim.Revision + 1, 0, 0, null);
+        var newer = new StoredEntry("k", Bytes("newer"), null, ContentHash.Compute(Bytes("newer")), claim.Revision + 1, 0, 0, null);
         Assert.Equal(CommitStatus.Committed, (await store.CommitAsync(name, new CommitBatch(claim.Epoch, claim.Revision, claim.Revision + 1, [EntryMutation.Put(newer)]), CancellationToken.None)).Status);
 
         // The stale activation still believes version `seen` is current; its commit is fenced and it retires,

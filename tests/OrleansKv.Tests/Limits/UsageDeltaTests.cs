@@ -6,7 +6,7 @@ namespace OrleansKv.Tests.Limits;
 /// <summary>How writes change a namespace's usage, as the store counts it (UTF-8 key bytes plus value bytes).</summary>
 public sealed class UsageDeltaTests
 {
-    private static StoredEntry Entry(string key, int size) => new(key, new byte[size], null, new byte[32], 1, 0, 0, null);
+    private static StoredEntry Entry(string key, int size) => new(key, new byte[size], null, default, 1, 0, 0, null);
 
     [Fact]
     public void ACreateAddsAKeyAndItsKeyAndValueBytes() =>

@@ -82,8 +82,8 @@ public abstract partial class NamespaceStoreContractTests
         var session = await Open();
         var json = JsonLike(64 * 1024, seed: 2);
         var random = Convert.ToHexString(RandomNumberGenerator.GetBytes(32 * 1024));
-        var noise = new StoredEntry("noise", RandomNumberGenerator.GetBytes(64 * 1024), null, [], session.NextRevision, 1, 1, null);
-        noise = noise with { Sha256 = SHA256.HashData(noise.Value) };
+        var noise = new StoredEntry("noise", RandomNumberGenerator.GetBytes(64 * 1024), null, default, session.NextRevision, 1, 1, null);
+        noise = noise with { Sha256 = ContentHash.Compute(noise.Value) };
 
         var compressed = await CommitResultOf(session, EntryMutation.Put(Entry("json", json, session.NextRevision)));
         var raw = await CommitResultOf(session, EntryMutation.Put(noise));

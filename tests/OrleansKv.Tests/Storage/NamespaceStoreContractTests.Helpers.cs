@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using OrleansKv.Grains.Storage;
 
@@ -15,7 +14,7 @@ public abstract partial class NamespaceStoreContractTests
 
     /// <summary>An entry as the grain would build it: the SHA-256 of the value, the given times.</summary>
     protected static StoredEntry Entry(string key, string value, long version, long createdAt = 1_000, long updatedAt = 1_000, long? expiresAt = null) =>
-        new(key, Bytes(value), "text/plain", SHA256.HashData(Bytes(value)), version, createdAt, updatedAt, expiresAt);
+        new(key, Bytes(value), "text/plain", ContentHash.Compute(Bytes(value)), version, createdAt, updatedAt, expiresAt);
 
     protected static void AssertSameEntry(StoredEntry expected, StoredEntry? actual)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using OrleansKv.Grains.Storage;
 
@@ -85,7 +84,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
     {
         var session = await Open();
         var value = new byte[] { 0, 1, 2, 254, 255 };
-        var written = new StoredEntry("key", value, "application/octet-stream", SHA256.HashData(value), session.NextRevision, 1_000, 2_000, 3_000);
+        var written = new StoredEntry("key", value, "application/octet-stream", ContentHash.Compute(value), session.NextRevision, 1_000, 2_000, 3_000);
 
         await session.Commit(EntryMutation.Put(written));
         var read = await Read(session.Ns, "key");
@@ -97,7 +96,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
     public async Task EntryWithoutContentTypeOrTtlAndWithEmptyValueReadsBack()
     {
         var session = await Open();
-        var written = new StoredEntry("empty", [], null, SHA256.HashData([]), session.NextRevision, 5, 5, null);
+        var written = new StoredEntry("empty", [], null, ContentHash.Compute([]), session.NextRevision, 5, 5, null);
 
         await session.Commit(EntryMutation.Put(written));
 
@@ -131,7 +130,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
     {
         var session = await Open();
         await session.Commit(EntryMutation.Put(Entry("k", "first", session.NextRevision, createdAt: 100, updatedAt: 100, expiresAt: 9_000)));
-        var second = new StoredEntry("k", Bytes("second"), "text/plain", SHA256.HashData(Bytes("second")), session.NextRevision, 100, 200, null);
+        var second = new StoredEntry("k", Bytes("second"), "text/plain", ContentHash.Compute(Bytes("second")), session.NextRevision, 100, 200, null);
 
         await session.Commit(EntryMutation.Put(second));
 
@@ -295,7 +294,7 @@ public abstract partial class NamespaceStoreContractTests : IAsyncLifetime
         var session = await Open();
         var value = new byte[8 * 1024 * 1024];
         new Random(42).NextBytes(value);
-        var written = new StoredEntry("big", value, "application/octet-stream", SHA256.HashData(value), session.NextRevision, 1, 1, null);
+        var written = new StoredEntry("big", value, "application/octet-stream", ContentHash.Compute(value), session.NextRevision, 1, 1, null);
 
         await session.Commit(EntryMutation.Put(written));
 

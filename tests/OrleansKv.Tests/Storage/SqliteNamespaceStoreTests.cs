@@ -164,7 +164,7 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
         File.Delete(path);
         using (var v2 = OpenProbe(path))
         {
-            // Version 2: each entry with a value row of its own; "a" and "b" hold the same bytes.
+            // Version 2: each entry with a value row of its own; "a" and "b" hold the same bytes (and SHA-256s of 32 bytes).
             Scalar(v2, """
                 CREATE TABLE namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch INTEGER NOT NULL,
                     revision INTEGER NOT NULL, key_count INTEGER NOT NULL, total_bytes INTEGER NOT NULL, released_epoch INTEGER NOT NULL DEFAULT 0);
@@ -176,9 +176,9 @@ public sealed class SqliteNamespaceStoreTests : NamespaceStoreContractTests, IDi
                 INSERT INTO namespaces VALUES (1, 'old', 2, 3, 3, 12, 2);
                 INSERT INTO entry_values VALUES (1, X'737373'), (2, X'737373'), (3, X'7474');
                 INSERT INTO entries VALUES
-                    (1, X'61', 3, 1, 1000, 1000, NULL, NULL, X'01', 1),
-                    (1, X'62', 3, 2, 1000, 1000, NULL, NULL, X'01', 2),
-                    (1, X'63', 2, 3, 1000, 1000, NULL, NULL, X'02', 3);
+                    (1, X'61', 3, 1, 1000, 1000, NULL, NULL, X'0101010101010101010101010101010101010101010101010101010101010101', 1),
+                    (1, X'62', 3, 2, 1000, 1000, NULL, NULL, X'0101010101010101010101010101010101010101010101010101010101010101', 2),
+                    (1, X'63', 2, 3, 1000, 1000, NULL, NULL, X'0202020202020202020202020202020202020202020202020202020202020202', 3);
                 PRAGMA user_version = 2;
                 """);
         }

@@ -82,7 +82,7 @@ internal static class RedisCommitArguments
             args[a++] = entry.Value.LongLength;
             args[a++] = entry.ContentType ?? string.Empty;
             args[a++] = entry.ContentType is null ? False : True;
-            args[a++] = entry.Sha256;
+            args[a++] = entry.Sha256.ToArray();
             args[a++] = entry.Version;
             args[a++] = entry.CreatedAt;
             args[a++] = entry.UpdatedAt;

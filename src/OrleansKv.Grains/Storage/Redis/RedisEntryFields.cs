@@ -37,7 +37,7 @@ internal static class RedisEntryFields
             key,
             ValueCompression.Decode(data, (ValueEncoding)(int)f[8], size),
             f[0].IsNull ? null : Encoding.UTF8.GetString((byte[])f[0]!),
-            (byte[])f[1]!,
+            ContentHash.Of((byte[])f[1]!),
             (long)f[2],
             (long)f[3],
             (long)f[4],

@@ -86,7 +86,7 @@ internal sealed class SqliteReader : IDisposable
             key,
             ValueCompression.Decode(reader.GetFieldValue<byte[]>(6), (ValueEncoding)reader.GetInt32(7), reader.GetInt64(8)),
             reader.IsDBNull(0) ? null : reader.GetString(0),
-            reader.GetFieldValue<byte[]>(1),
+            ContentHash.Of(reader.GetFieldValue<byte[]>(1)),
             reader.GetInt64(2),
             reader.GetInt64(3),
             reader.GetInt64(4),

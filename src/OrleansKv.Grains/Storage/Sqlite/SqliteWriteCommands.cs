@@ -223,21 +223,22 @@ internal sealed class SqliteWriteCommands : IDisposable
             if (mutation.Kind == MutationKind.Put)
             {
                 var entry = mutation.Entry!;
+                var sha = entry.Sha256.ToArray();
                 long valueId;
-                if (existing is { } same && same.Sha256.AsSpan().SequenceEqual(entry.Sha256))
+                if (existing is { } same && same.Sha256.AsSpan().SequenceEqual(sha))
                 {
                     valueId = same.ValueId;
                 }
                 else
                 {
-                    valueId = Acquire(nsId, entry, ref delta);
+                    valueId = Acquire(nsId, entry, sha, ref delta);
                     if (existing is { } old)
                     {
                         Release(old.ValueId, ref delta);
                     }
                 }
 
-                ExecuteEntry(existing is null ? _insertEntry : _updateEntry, nsId, key, entry, valueId);
+                ExecuteEntry(existing is null ? _insertEntry : _updateEntry, nsId, key, entry, sha, valueId);
                 if (existing is { } replaced)
                 {
                     delta.Bytes += entry.Value.LongLength - replaced.Size;
@@ -277,10 +278,10 @@ internal sealed class SqliteWriteCommands : IDisposable
 
     /// <summary>Adds a reference to the entry's content: to the namespace's object of that SHA-256 (a dedup hit), or
     /// to a new object holding the compressed or raw bytes. Returns the object's id.</summary>
-    private long Acquire(long nsId, StoredEntry entry, ref CommitDelta delta)
+    private long Acquire(long nsId, StoredEntry entry, byte[] sha, ref CommitDelta delta)
     {
         _findObject.Parameters[0].Value = nsId;
-        _findObject.Parameters[1].Value = entry.Sha256;
+        _findObject.Parameters[1].Value = sha;
         if (_findObject.ExecuteScalar() is long id)
         {
             _increfObject.Parameters[0].Value = id;
@@ -292,7 +293,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         var (data, encoding) = _compression.Encode(entry.Value);
         var p = _insertObject.Parameters;
         p[0].Value = nsId;
-        p[1].Value = entry.Sha256;
+        p[1].Value = sha;
         p[2].Value = entry.Value.LongLength;
         p[3].Value = data.LongLength;
         p[4].Value = (int)encoding;
@@ -358,7 +359,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _deleteEntry.ExecuteNonQuery();
     }
 
-    private static void ExecuteEntry(SqliteCommand command, long nsId, byte[] key, StoredEntry entry, long valueId)
+    private static void ExecuteEntry(SqliteCommand command, long nsId, byte[] key, StoredEntry entry, byte[] sha, long valueId)
     {
         var p = command.Parameters;
         p[0].Value = nsId;
@@ -369,7 +370,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         p[5].Value = entry.UpdatedAt;
         p[6].Value = entry.ExpiresAt is { } expires ? expires : DBNull.Value;
         p[7].Value = (object?)entry.ContentType ?? DBNull.Value;
-        p[8].Value = entry.Sha256;
+        p[8].Value = sha;
         p[9].Value = valueId;
         command.ExecuteNonQuery();
     }
@@ -399,5 +400,7 @@ internal struct CommitDelta
     public long DedupHits;
     public Dictionary<ContentHash, long>? Refs;
 
-    public void Note(byte[] sha256, long refs) => (Refs ??= [])[ContentHash.Of(sha256)] = refs;
+    public void Note(ContentHash hash, long refs) => (Refs ??= [])[hash] = refs;
+
+    public void Note(byte[] sha256, long refs) => Note(ContentHash.Of(sha256), refs);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrleansKv.Grains.Storage;
 
 namespace OrleansKv.Tests.Storage.Redis;
@@ -47,7 +46,7 @@ public sealed partial class RedisNamespaceStoreTests
         var session = await Open();
         var value = new byte[16 * 1024 * 1024];
         new Random(16).NextBytes(value);
-        var written = new StoredEntry("huge", value, "application/octet-stream", SHA256.HashData(value), session.NextRevision, 1, 1, NowMs + Hour);
+        var written = new StoredEntry("huge", value, "application/octet-stream", ContentHash.Compute(value), session.NextRevision, 1, 1, NowMs + Hour);
 
         await session.Commit(EntryMutation.Put(written));
 

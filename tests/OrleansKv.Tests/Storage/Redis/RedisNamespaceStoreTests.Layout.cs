@@ -94,8 +94,8 @@ public sealed partial class RedisNamespaceStoreTests
         var expires = NowMs + Hour;
         var sha = SHA256.HashData(Bytes("value"));
         await session.Commit(
-            EntryMutation.Put(new StoredEntry("k", Bytes("value"), "text/plain", sha, 1, 10, 20, expires)),
-            EntryMutation.Put(new StoredEntry("n", Bytes("12"), null, SHA256.HashData(Bytes("12")), 1, 30, 30, null)));
+            EntryMutation.Put(new StoredEntry("k", Bytes("value"), "text/plain", ContentHash.Of(sha), 1, 10, 20, expires)),
+            EntryMutation.Put(new StoredEntry("n", Bytes("12"), null, ContentHash.Compute(Bytes("12")), 1, 30, 30, null)));
         var keys = Redis.KeysOf(session.Ns);
         var tag = $"{_prefix}{{{session.Ns}}}";
 
