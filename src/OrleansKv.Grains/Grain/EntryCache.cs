@@ -82,7 +82,7 @@ internal sealed class EntryCache
         var hash = HashOf(key);
         RemoveAt(Find(key, hash));
         var placeholder = new Placeholder(key, _refsReports);
-        Add(placeholder, hash, 0);
+        Add(placeholder, hash);
         return placeholder;
     }
 
@@ -154,7 +154,6 @@ internal sealed class EntryCache
         _count = _used = 0;
         _free = _newest = _oldest = None;
         _bytes = 0;
-        _refsReports++;
     }
 
     private static int HashOf(string key) => StringComparer.Ordinal.GetHashCode(key) & int.MaxValue;
@@ -166,9 +165,14 @@ internal sealed class EntryCache
         _ => (string)item,
     };
 
-    /// <summary>What the byte bound counts for a key (an estimate of its memory, value included).</summary>
-    private static long SizeOf(object item) =>
-        64 + (KeyOf(item).Length * 2) + (item is StoredEntry entry ? entry.Value.Length + 160 : 0);
+    /// <summary>What the byte bound counts for a key (an estimate of its memory, value included); nothing for a load
+    /// in progress.</summary>
+    private static long SizeOf(object item) => item switch
+    {
+        Placeholder => 0,
+        StoredEntry entry => 64 + (entry.Key.Length * 2) + entry.Value.Length + 160,
+        _ => 64 + (((string)item).Length * 2),
+    };
 
     private bool Cacheable(StoredEntry? entry) => entry is null || entry.Value.Length <= _maxValueBytes;
 
@@ -181,8 +185,7 @@ internal sealed class EntryCache
             Share(entry.Sha256, entry.Refs);
         }
 
-        var item = (object?)entry ?? key;
-        Add(item, hash, SizeOf(item));
+        Add((object?)entry ?? key, hash);
     }
 
     /// <summary>Keeps a shared content's count. The map also keeps counts of contents no cached entry holds any more
@@ -230,7 +233,7 @@ internal sealed class EntryCache
         return None;
     }
 
-    private void Add(object item, int hash, long size)
+    private void Add(object item, int hash)
     {
         while (_count >= _maxEntries && _oldest != None)
         {
@@ -265,7 +268,7 @@ internal sealed class EntryCache
         slot.Next = bucket;
         bucket = index + 1;
         LinkNewest(index);
-        _bytes += size;
+        _bytes += SizeOf(item);
         while (_bytes > _maxBytes && _oldest != index)
         {
             RemoveAt(_oldest);
@@ -317,7 +320,7 @@ internal sealed class EntryCache
 
         link = slot.Next;
         Unlink(index);
-        _bytes -= slot.Item is Placeholder ? 0 : SizeOf(slot.Item!);
+        _bytes -= SizeOf(slot.Item!);
         slot.Item = null;
         slot.Next = _free + 1;
         _free = index;
