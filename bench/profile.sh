@@ -17,6 +17,9 @@
 #                                                   thread, per library (kernel, JIT code, SQLite, libc...) and the top
 #                                                   functions, in bench/results/<date>-perf-<scenario>.md. The thread-time
 #                                                   sampler above sees managed stacks, blocked threads too, and no kernel.
+#   BENCH_PROFILER=alloc bench/profile.sh rest-get  where the bytes are allocated: the runtime's GC allocation ticks (one
+#                                                   per about 100 KB, with type and stack), summarised by type, by caller
+#                                                   and by frame in bench/results/<date>-alloc-<scenario>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -75,6 +78,7 @@ mkdir -p "$WORK/data"
 # Started as a simple command, so $! is the server itself (taskset and env exec into dotnet), which dotnet-trace attaches to.
 pin_server=(); [ -n "$SERVER_CPUS" ] && pin_server=(taskset -c "$SERVER_CPUS")
 perf_env=(); [ "$PROFILER" = perf ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+[ "$PROFILER" = alloc ] && perf_env=(DOTNET_ENABLE_DIAGNOSTICS=1)
 "${pin_server[@]}" env "${perf_env[@]}" HTTP_PORT="$HTTP" GRPC_PORT="$GRPC" SILO_PORT="$(free_port)" DATA_DIR="$WORK/data" DURABILITY=full \
   TOKEN="$TOKEN" LOG_LEVEL=Warning BIND_ADDRESS=127.0.0.1 dotnet src/OrleansKv.Server/bin/Release/net10.0/OrleansKv.Server.dll >"$WORK/server.log" 2>&1 &
 SERVER=$!
@@ -118,6 +122,32 @@ if [ "$PROFILER" = perf ]; then
   } >"$BENCH/results/$name.md"
   sed -n '1,40p' "$BENCH/results/$name.md"
   echo; echo "Wrote bench/results/$name.md; perf.data is in artifacts/profiles/"
+  exit 0
+fi
+if [ "$PROFILER" = alloc ]; then
+  name="$STAMP-alloc-$SCENARIO"
+  echo "== Allocation ticks of the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
+  load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
+  LOAD=$!
+  sleep 1
+  "$TRACE" collect -p "$SERVER" --providers Microsoft-Windows-DotNETRuntime:0x1:5 --duration "00:00:$(printf "%02d" "$DURATION")" \
+    -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
+  wait "$LOAD" || true
+  # The load ran DURATION + 2 s and the trace DURATION s of it: its share of the requests, at the load's mean rate.
+  total=$(grep -o '"requests":[0-9]*' "$WORK/load.out" | head -n1 | cut -d: -f2)
+  [ -n "$total" ] || total=$(grep -Eo '[0-9]+ requests in' "$WORK/load.out" | head -n1 | cut -d' ' -f1)
+  requests=$(( ${total:-0} * DURATION / (DURATION + 2) ))
+  {
+    echo "# Allocation profile: $SCENARIO"
+    echo
+    echo "Command: \`BENCH_PROFILER=alloc bench/profile.sh $SCENARIO\` (commit \`$(git rev-parse --short HEAD)\`): dotnet-trace's GC allocation"
+    echo "ticks of the server for ${DURATION} s of load (requests in that window estimated at the load's mean rate). Trace:"
+    echo "\`artifacts/profiles/$name.nettrace\` (not committed)."
+    echo
+    $TOOL alloc-summary --trace "$OUT_DIR/$name.nettrace" --requests "$requests"
+  } >"$BENCH/results/$name.md"
+  sed -n '1,30p' "$BENCH/results/$name.md"
+  echo; echo "Wrote bench/results/$name.md; the trace is in artifacts/profiles/"
   exit 0
 fi
 echo "== Sampling the server (pid $SERVER) for ${DURATION} s under $SCENARIO"

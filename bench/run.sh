@@ -143,6 +143,20 @@ wait_http() {
 last_log_line() { grep -v '^\s*$' "$WORK/$1.log" 2>/dev/null | grep -iE 'error|invalid|fail|exception|cannot' | head -n 1 | cut -c1-240 || true; }
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+# A Redis Cluster node also listens on its port + 10000 (the cluster bus), so both must be free and at most 65535: an
+# ephemeral port above 55535 leaves the node no bus port, and it exits at start.
+free_cluster_port() {
+  $PY -c '
+import random, socket
+for _ in range(200):
+    port = random.randint(20000, 45000)
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(port); break
+    except OSError:
+        pass'
+}
 
 # --- CPU pinning -----------------------------------------------------------------------------------------------
 CORES=$(nproc)
@@ -625,7 +639,7 @@ if wants cluster; then
   say "Cluster mode on a Redis Cluster of three masters (redis-cli --cluster create)"
   SHARDS_OK=0; SHARD_SEEDS=""
   for i in 1 2 3; do
-    port=$(free_port)
+    port=$(free_cluster_port)
     mkdir -p "$WORK/shard-$i"
     start_proc "shard$i" "$SERVER_CPUS" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK/shard-$i" \
       --cluster-enabled yes --cluster-announce-ip 127.0.0.1

@@ -12,13 +12,18 @@ namespace OrleansKv.Benchmarks;
 /// the grain's cache), as every REST and gRPC read does; and a Set (write gate, staging, group commit on the embedded
 /// store with relaxed durability).
 /// </summary>
+#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup], not IDisposable
 public class GrainCallBenchmarks
+#pragma warning restore CA1001
 {
     private IHost _host = null!;
     private IGrainFactory _grains = null!;
     private INamespaceGrain _grain = null!;
     private SetCommand _set = null!;
     private string _directory = null!;
+    private GrainType _grainType;
+    private GrainInterfaceType _interfaceType;
+    private readonly CancellationTokenSource _requestAborted = new();
 
     /// <remarks>Synchronous on purpose: every field is set before BenchmarkDotNet's first workload call.</remarks>
     [GlobalSetup]
@@ -43,6 +48,8 @@ public class GrainCallBenchmarks
         _host.StartAsync().GetAwaiter().GetResult();
         _grains = _host.Services.GetRequiredService<IGrainFactory>();
         _grain = _grains.GetGrain<INamespaceGrain>("bench");
+        var probe = (GrainReference)_grain;
+        (_grainType, _interfaceType) = (probe.GrainId.Type, probe.InterfaceType);
         _set = new SetCommand("bench:1", new byte[64], "text/plain; charset=utf-8");
         _grain.SetAsync(_set).AsTask().GetAwaiter().GetResult();
     }
@@ -50,6 +57,7 @@ public class GrainCallBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        _requestAborted.Dispose();
         await _host.StopAsync();
         _host.Dispose();
         Directory.Delete(_directory, recursive: true);
@@ -67,6 +75,13 @@ public class GrainCallBenchmarks
 
     [Benchmark(Description = "cached Get, GetGrain per call (as REST does)")]
     public ValueTask<Grains.Storage.StoredEntry?> CachedGetNewReference() => _grains.GetGrain<INamespaceGrain>("bench").GetAsync("bench:1");
+
+    [Benchmark(Description = "cached Get, GetGrain(GrainId, interface) per call")]
+    public ValueTask<Grains.Storage.StoredEntry?> CachedGetById() =>
+        ((INamespaceGrain)_grains.GetGrain(GrainId.Create(_grainType, "bench"), _interfaceType)).GetAsync("bench:1");
+
+    [Benchmark(Description = "cached Get, GetGrain per call, a cancellable token (as REST passes RequestAborted)")]
+    public ValueTask<Grains.Storage.StoredEntry?> CachedGetWithToken() => _grains.GetGrain<INamespaceGrain>("bench").GetAsync("bench:1", _requestAborted.Token);
 
     [Benchmark(Description = "Set, one writer (commit round-trip, relaxed)")]
     public ValueTask<SetResult> Set() => _grain.SetAsync(_set);

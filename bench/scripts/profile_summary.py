@@ -3,7 +3,7 @@
 
 The EventPipe sample profiler samples every managed thread, blocked or not, so a thread parked in epoll_wait or a
 semaphore shows as samples too. Those are set apart as idle: a sample whose leaf is native code (UNMANAGED_CODE_TIME)
-under a waiting frame. Every other sample is CPU, attributed to the layer of its innermost frame that is not a
+under a waiting frame (the SQLite writer's own wait for work among them: its event wait is inlined into it). Every other sample is CPU, attributed to the layer of its innermost frame that is not a
 generic runtime frame, so a SQLite statement counts as SQLite and not as the grain that ran it.
 """
 import argparse
@@ -14,7 +14,7 @@ import re
 IDLE = re.compile(r"WaitForSocketEvents|LowLevelLifoSemaphore|WaitHandle\.Wait|Monitor\.Wait|Thread\.Sleep|SpinWait|"
                   r"WaitOneCore|WaitMultiple|ManualResetEventSlim\.Wait|SemaphoreSlim\.Wait|Task\.Wait|TaskAwaiter|"
                   r"Thread\.Join|PortableThreadPool\+GateThread|WorkerThread\.WorkerDoWork|TimerQueue\.TimerThread|"
-                  r"EventPipe|Interop\+Kernel32|ThreadPoolWorkQueue\.Dispatch$|Sys\.Poll|Sys\.Read\b|ReadFileCore")
+                  r"SqliteWriter\.WaitForWork|EventPipe|Interop\+Kernel32|ThreadPoolWorkQueue\.Dispatch$|Sys\.Poll|Sys\.Read\b|ReadFileCore")
 
 # Native frames the sampler could not name: their time belongs to the managed frame that called into them.
 NATIVE = re.compile(r"^UNMANAGED_CODE_TIME|^\?!\?$|^CPU_TIME")

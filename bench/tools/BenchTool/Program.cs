@@ -12,9 +12,10 @@ using OrleansKv.Protocol.V1;
 //   preload     --url http://127.0.0.1:3000 --token T --keys 10000 --value-bytes 64 [--concurrency 32]
 //   grpc-body   --method get|set --key K --value-bytes 64 --out FILE
 //   grpc-check  --url http://127.0.0.1:50051 --method get|set --body FILE --token T [--count 20]
+//   alloc-summary --trace FILE.nettrace [--requests N]   Markdown of a trace's GC allocation ticks (bench/profile.sh)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: bench-tool preload|grpc-body|grpc-check --name value ...");
+    Console.Error.WriteLine("usage: bench-tool preload|grpc-body|grpc-check|alloc-summary --name value ...");
     return 2;
 }
 
@@ -26,6 +27,7 @@ try
         "preload" => await PreloadAsync(options),
         "grpc-body" => WriteGrpcBody(options),
         "grpc-check" => await GrpcCheckAsync(options),
+        "alloc-summary" => AllocationSummary.Write(options["trace"], options.GetValueOrDefault("requests"), Console.Out),
         _ => Fail($"unknown command '{args[0]}'"),
     };
 }

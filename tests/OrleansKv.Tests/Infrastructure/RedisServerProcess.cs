@@ -32,7 +32,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public static async Task<RedisServerProcess> StartAsync(bool persistent = false, IReadOnlyList<string>? arguments = null)
     {
-        var server = new RedisServerProcess(FreePort(), persistent, arguments ?? []);
+        var clusterNode = arguments?.Contains("--cluster-enabled") == true;
+        var server = new RedisServerProcess(clusterNode ? FreeClusterNodePort() : FreePort(), persistent, arguments ?? []);
         await server.StartProcessAsync();
         return server;
     }
@@ -82,6 +83,39 @@ public sealed class RedisServerProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// A port for a Redis Cluster node: the node also listens on its port + 10000 (the cluster bus), so both must be
+    /// free, and the port at most 55535. An ephemeral port is above that about one time in five, and a node given one
+    /// exits at start.
+    /// </summary>
+    public static int FreeClusterNodePort()
+    {
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = FreePort();
+            if (port <= 55535 && IsFree(port + 10000))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("No free port pair (port, port + 10000) for a Redis Cluster node.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task StartProcessAsync()
