@@ -134,8 +134,9 @@ if [ "$PROFILER" = alloc ]; then
     -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
   wait "$LOAD" || true
   # The load ran DURATION + 2 s and the trace DURATION s of it: its share of the requests, at the load's mean rate.
-  total=$(grep -o '"requests":[0-9]*' "$WORK/load.out" | head -n1 | cut -d: -f2)
-  [ -n "$total" ] || total=$(grep -Eo '[0-9]+ requests in' "$WORK/load.out" | head -n1 | cut -d' ' -f1)
+  # wrk's BENCH_RESULT line, or h2load's "requests: N total, ... M succeeded".
+  total=$( { grep -o '"requests":[0-9]*' "$WORK/load.out" || true; } | head -n1 | cut -d: -f2)
+  [ -n "$total" ] || total=$( { grep -Eo '[0-9]+ succeeded' "$WORK/load.out" || true; } | head -n1 | cut -d' ' -f1)
   requests=$(( ${total:-0} * DURATION / (DURATION + 2) ))
   {
     echo "# Allocation profile: $SCENARIO"

@@ -4,9 +4,11 @@
 --       set   POST /bench:<random key> {"value": "vvv..."}
 --       mix   90% get, 10% set
 -- keys: keys bench:0 .. bench:<keys-1> (preloaded by run.sh); value_bytes: size of the value written.
--- delay_ms (optional): each connection waits this long (on average; fractional values alternate between the two
--- neighbouring whole milliseconds) before its next request, which paces the total rate to about
--- connections * 1000 / delay_ms per second (wrk2 is not packaged in Debian).
+-- delay_ms (optional): each connection waits this long on average before its next request, which paces the total
+-- rate to about connections * 1000 / delay_ms per second (wrk2 is not packaged in Debian). Each wait is drawn from
+-- an exponential distribution (think time), so the connections' requests arrive at random, as a service's clients'
+-- do. A fixed wait keeps connections answered together in step: wrk's timers tick in whole milliseconds, so they
+-- all fire on the same tick again, and every connection arrives in one burst.
 -- done() prints one line "BENCH_RESULT {json}" with the counts and latency percentiles in microseconds.
 
 local mode, keys, body, delay_ms
@@ -48,8 +50,10 @@ function delay()
   if delay_ms <= 0 then
     return 0
   end
-  local whole = math.floor(delay_ms)
-  if math.random() < delay_ms - whole then
+  -- An exponential wait of mean delay_ms, rounded to a whole millisecond at random so the mean stays delay_ms.
+  local wait = -delay_ms * math.log(1 - math.random())
+  local whole = math.floor(wait)
+  if math.random() < wait - whole then
     return whole + 1
   end
   return whole

@@ -61,6 +61,10 @@ public static class KvGrpcExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         builder.WithMetadata(new ListenerMetadata(Listener.Grpc));
+
+        // The HTTP rate limiting middleware passes gRPC calls by: a KvStore call takes its permit in the service, once it
+        // knows the caller (NamespaceCalls.Admit), so none is counted twice; health and reflection calls are not limited.
+        builder.DisableRateLimiting();
         builder.Add(endpoint =>
         {
             var method = endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault();

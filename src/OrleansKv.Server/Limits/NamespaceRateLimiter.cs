@@ -34,13 +34,11 @@ internal sealed class NamespaceRateLimiter : IDisposable
     }
 
     /// <summary>
-    /// The limiter for the HTTP middleware, keyed by the request's principal. gRPC calls are left to <see cref="Admit"/>,
-    /// which their service calls once it has authenticated the caller, so no call is counted twice.
+    /// The limiter for the HTTP middleware, keyed by the request's principal. The gRPC endpoints opt out of the middleware
+    /// (DisableRateLimiting): their service calls <see cref="Admit"/> once it knows the caller, so no call is counted twice.
     /// </summary>
     public PartitionedRateLimiter<HttpContext> ForHttp() => _limiter.WithTranslatedKey<HttpContext>(
-        static context => context.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-            ? default
-            : RateSubject.Of(KvPrincipal.From(context)),
+        static context => RateSubject.Of(KvPrincipal.From(context)),
         leaveOpen: true);
 
     /// <summary>Takes a permit for <paramref name="caller"/>'s request, or throws <see cref="RateLimitedException"/>.</summary>

@@ -114,6 +114,35 @@ public sealed class LimitRefusalTests(LimitsServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task AGrpcCallSpendsOnePermitOfItsNamespacesBucket()
+    {
+        // The service takes the permit once it knows the caller, and the HTTP rate limiting middleware passes gRPC by:
+        // a bucket of 3 admits three calls (plus what it refilled meanwhile), not one and a half.
+        var (ns, token) = await server.NewNamespaceAsync();
+        await server.SetLimitsAsync(ns, new { ops_per_second = 1, burst = 3 });
+        await using var grpc = server.Host.CreateClient(token);
+
+        var clock = Stopwatch.StartNew();
+        var admitted = 0;
+        var refused = false;
+        for (var i = 0; i < 10 && !refused; i++)
+        {
+            try
+            {
+                Assert.Null(await grpc.TryGetAsync("absent"));
+                admitted++;
+            }
+            catch (KvResourceExhaustedException)
+            {
+                refused = true;
+            }
+        }
+
+        Assert.True(refused, "the bucket of 3 should refuse within 10 calls");
+        Assert.InRange(admitted, 3, 3 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds));
+    }
+
+    [Fact]
     public async Task QuotaRefusalsAreCountedByQuota()
     {
         var (ns, token) = await server.NewNamespaceAsync();
