@@ -5,7 +5,7 @@
 #                                with REDIS_WAIT_REPLICAS=1, on three Redis Cluster masters; 3 alternating rounds per goal pair (~18 minutes)
 #   bench/run.sh --only rest,grpc   a subset: rest, grpc, redis, resp, cluster
 #   bench/run.sh --quick         3 s per scenario instead of 10 (a smoke run; numbers are rough)
-#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain turn, store commit)
+#   bench/run.sh --micro         BenchmarkDotNet micro-benchmarks only (grain call, store commit)
 #   bench/run.sh --memory        RAM per resident key and per activation only
 #   bench/run.sh --profile S     a CPU profile of the server under one scenario (rest-get, rest-set, grpc-get, grpc-set):
 #                                bench/profile.sh, which writes bench/results/<date>-profile-<S>.md and a speedscope file
