@@ -94,6 +94,17 @@ load() { # SECONDS
               -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$GRPC/orleanskv.v1.KvStore/$(m=${SCENARIO#grpc-}; echo "${m^}")" ;;
   esac
 }
+# Runs the load for DURATION + 2 s and, a second into it, the sampler given as arguments (which runs DURATION s);
+# waits for both. Fails when the sampler fails; the load's output is in $WORK/load.out.
+under_load() {
+  load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
+  local pid=$!
+  sleep 1
+  local status=0
+  "$@" || status=$?
+  wait "$pid" || true
+  return "$status"
+}
 [[ "$SCENARIO" == grpc-* ]] && $TOOL grpc-body --method "${SCENARIO#grpc-}" --key bench:1 --value-bytes "$VALUE_BYTES" --out "$WORK/body.bin"
 
 echo "== Warm-up: ${WARMUP} s of $SCENARIO"
@@ -102,11 +113,7 @@ name="$STAMP-profile-$SCENARIO"
 if [ "$PROFILER" = perf ]; then
   name="$STAMP-perf-$SCENARIO"
   echo "== perf: sampling every thread of the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
-  load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
-  LOAD=$!
-  sleep 1
-  perf record -F 999 -g -p "$SERVER" -o "$OUT_DIR/$name.perf.data" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 || { cat "$WORK/perf.log"; exit 1; }
-  wait "$LOAD" || true
+  under_load perf record -F 999 -g -p "$SERVER" -o "$OUT_DIR/$name.perf.data" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 || { cat "$WORK/perf.log"; exit 1; }
   report() { perf report -i "$OUT_DIR/$name.perf.data" --no-children -g none --stdio --percent-limit "$2" --sort "$1" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
   {
     echo "# perf profile: $SCENARIO"
@@ -127,12 +134,8 @@ fi
 if [ "$PROFILER" = alloc ]; then
   name="$STAMP-alloc-$SCENARIO"
   echo "== Allocation ticks of the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
-  load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
-  LOAD=$!
-  sleep 1
-  "$TRACE" collect -p "$SERVER" --providers Microsoft-Windows-DotNETRuntime:0x1:5 --duration "00:00:$(printf "%02d" "$DURATION")" \
+  under_load "$TRACE" collect -p "$SERVER" --providers Microsoft-Windows-DotNETRuntime:0x1:5 --duration "00:00:$(printf "%02d" "$DURATION")" \
     -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
-  wait "$LOAD" || true
   # The load ran DURATION + 2 s and the trace DURATION s of it: its share of the requests, at the load's mean rate.
   # wrk's BENCH_RESULT line, or h2load's "requests: N total, ... M succeeded".
   total=$( { grep -o '"requests":[0-9]*' "$WORK/load.out" || true; } | head -n1 | cut -d: -f2)
@@ -152,11 +155,7 @@ if [ "$PROFILER" = alloc ]; then
   exit 0
 fi
 echo "== Sampling the server (pid $SERVER) for ${DURATION} s under $SCENARIO"
-load $((DURATION + 2)) >"$WORK/load.out" 2>&1 &
-LOAD=$!
-sleep 1
-"$TRACE" collect -p "$SERVER" --profile dotnet-sampled-thread-time --duration "00:00:$(printf "%02d" "$DURATION")" -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
-wait "$LOAD" || true
+under_load "$TRACE" collect -p "$SERVER" --profile dotnet-sampled-thread-time --duration "00:00:$(printf "%02d" "$DURATION")" -o "$OUT_DIR/$name.nettrace" >"$WORK/trace.log" 2>&1 || { echo "profile.sh: dotnet-trace failed:"; cat "$WORK/trace.log"; exit 1; }
 "$TRACE" convert "$OUT_DIR/$name.nettrace" --format Speedscope -o "$OUT_DIR/$name" >>"$WORK/trace.log" 2>&1
 speedscope=$(ls "$OUT_DIR/$name"*.speedscope.json 2>/dev/null | head -n1)
 [ -n "$speedscope" ] || { echo "profile.sh: no speedscope file was written"; cat "$WORK/trace.log"; exit 1; }
